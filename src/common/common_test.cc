@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include "common/bytes.h"
+#include "common/sha256.h"
+#include "common/status.h"
+
+namespace folio {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2) return Status::InvalidArgument("odd");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  FOLIO_ASSIGN_OR_RETURN(int h, Half(x));
+  return Half(h);
+}
+
+TEST(Status, ResultPropagates) {
+  EXPECT_EQ(*Quarter(8), 2);
+  Result<int> r = Quarter(6);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().ToString(), "InvalidArgument: odd");
+}
+
+TEST(Bytes, HexRoundTrip) {
+  Bytes b = {0x00, 0xab, 0xff};
+  EXPECT_EQ(HexEncode(b), "00abff");
+  EXPECT_EQ(*HexDecode("00ABff"), b);
+  EXPECT_FALSE(HexDecode("0").ok());
+  EXPECT_FALSE(HexDecode("zz").ok());
+}
+
+TEST(Bytes, Base64Rfc4648Vectors) {
+  const char* plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+  const char* enc[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+  for (int i = 0; i < 7; ++i) {
+    auto p = AsSpan(plain[i]);
+    EXPECT_EQ(Base64Encode(p), enc[i]);
+    auto d = Base64Decode(enc[i]);
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(*d, Bytes(p.begin(), p.end()));
+  }
+  EXPECT_FALSE(Base64Decode("Zg=").ok());
+  EXPECT_FALSE(Base64Decode("Z===").ok());
+  EXPECT_FALSE(Base64Decode("Zh==").ok());  // non-canonical bits
+  EXPECT_FALSE(Base64Decode("Zm9v!").ok());
+}
+
+TEST(Sha256, KnownVectors) {
+  EXPECT_EQ(HexEncode(Sha256Digest("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 h;
+  h.Update("a");
+  h.Update("bc");
+  EXPECT_EQ(h.Finish(), Sha256Digest("abc"));
+  // RFC 4231 test case 2.
+  EXPECT_EQ(HexEncode(HmacSha256(AsSpan("Jefe"), "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+}  // namespace
+}  // namespace folio

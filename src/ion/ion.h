@@ -1,0 +1,49 @@
+// The ion module's front header: reading and writing Ion text and binary, and Ion Hash.
+//
+// Readers accept untrusted bytes: any input yields either values or a Status whose message
+// names the byte offset (binary) or line:column (text) and the reason. Nesting depth is capped
+// at kMaxDepth and declared lengths are checked against the input size, so no input can crash
+// a reader or make it allocate without bound. All functions are thread-safe (no shared state).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/sha256.h"
+#include "common/status.h"
+#include "ion/value.h"
+
+namespace folio::ion {
+
+inline constexpr int kMaxDepth = 100;
+
+// Binary Ion (must start with the IVM E0 01 00 EA; an empty stream after it is valid).
+Result<std::vector<Value>> ReadBinary(std::span<const uint8_t> data);
+// Text Ion.
+Result<std::vector<Value>> ReadText(std::string_view text);
+// Either form, detected from the first four bytes.
+Result<std::vector<Value>> ReadAny(std::span<const uint8_t> data);
+// Exactly one top-level value in either form (an error for zero or several).
+Result<Value> ReadOne(std::span<const uint8_t> data);
+inline Result<Value> ReadOneText(std::string_view text) {
+  return ReadOne({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
+// A self-contained binary stream (IVM, local symbol table if needed, then the values), in the
+// compact form QLDB clients read.
+Bytes WriteBinary(const Value& value);
+Bytes WriteBinary(std::span<const Value> values);
+
+enum class TextStyle : uint8_t { kCompact, kPretty };
+// Ion text that reads back equal (floats with an exponent, exact decimals and timestamps).
+std::string WriteText(const Value& value, TextStyle style = TextStyle::kCompact);
+std::string WriteText(std::span<const Value> values, TextStyle style = TextStyle::kCompact);
+
+// Ion Hash 1.0 with SHA-256 (spec/ion-notes.md section 4). Fails only for a symbol with
+// unknown text other than $0.
+Result<Hash256> IonHashSha256(const Value& value);
+
+}  // namespace folio::ion

@@ -1,0 +1,235 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "kv/kv.h"
+#include "kv/mem_store.h"
+#include "kv/rocks_store.h"
+
+namespace folio::kv {
+namespace {
+
+std::string TempDir(const std::string& tag) {
+  static std::atomic<int> counter{0};
+  auto dir = std::filesystem::temp_directory_path() /
+             ("folio_kv_test_" + tag + "_" + std::to_string(::getpid()) + "_" +
+              std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir(GetParam().name);
+    store_ = GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Put(const std::string& k, const std::string& v) {
+    WriteBatch b;
+    b.Put(k, v);
+    ASSERT_TRUE(store_->Write(b).ok());
+  }
+  std::vector<std::string> Keys(const IteratorOptions& o) {
+    std::vector<std::string> out;
+    auto it = store_->NewIterator(o);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(it->key());
+    EXPECT_TRUE(it->status().ok());
+    return out;
+  }
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, GetMissingIsNotFound) {
+  auto r = store_->Get("nope");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreTest, PutGetDeleteAndBinaryKeys) {
+  std::string k("a\0b", 3), v("\xff\x00\x01", 3);
+  Put(k, v);
+  auto r = store_->Get(k);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, v);
+  EXPECT_EQ(store_->Get(std::string("a")).status().code(), StatusCode::kNotFound);
+  WriteBatch b;
+  b.Delete(k);
+  ASSERT_TRUE(store_->Write(b).ok());
+  EXPECT_EQ(store_->Get(k).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreTest, BatchIsAtomicAndOrdered) {
+  WriteBatch b;
+  b.Put("k1", "a");
+  b.Put("k2", "b");
+  b.Put("k1", "c");  // later op wins
+  b.Delete("k2");
+  b.Put("k3", "d");
+  EXPECT_EQ(b.Count(), 5u);
+  ASSERT_TRUE(store_->Write(b, {.sync = false}).ok());
+  EXPECT_EQ(*store_->Get("k1"), "c");
+  EXPECT_EQ(store_->Get("k2").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*store_->Get("k3"), "d");
+}
+
+TEST_P(StoreTest, MultiGet) {
+  Put("x", "1");
+  Put("z", "3");
+  std::vector<std::string> keys = {"x", "y", "z"};
+  auto rs = store_->MultiGet(keys);
+  ASSERT_EQ(rs.size(), 3u);
+  EXPECT_EQ(*rs[0], "1");
+  EXPECT_EQ(rs[1].status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*rs[2], "3");
+}
+
+TEST_P(StoreTest, IteratorRangeAndPrefix) {
+  for (const char* k : {"a", "b/1", "b/2", "b/3", "b0", "c"}) Put(k, std::string("v") + k);
+  EXPECT_EQ(Keys(PrefixRange("b/")), (std::vector<std::string>{"b/1", "b/2", "b/3"}));
+  IteratorOptions all;
+  EXPECT_EQ(Keys(all).size(), 6u);
+  IteratorOptions r;
+  r.lower = "b/2";
+  r.upper = "c";
+  EXPECT_EQ(Keys(r), (std::vector<std::string>{"b/2", "b/3", "b0"}));
+
+  auto it = store_->NewIterator(PrefixRange("b/"));
+  it->Seek("b/2");
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "b/2");
+  EXPECT_EQ(it->value(), "vb/2");
+  it->Seek("a");  // below the range: clamps to its first key
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "b/1");
+  it->SeekToLast();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "b/3");
+  it->Prev();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "b/2");
+  it->Seek("b/4");
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().ok());
+}
+
+TEST_P(StoreTest, SnapshotIsolation) {
+  Put("k", "old");
+  Put("gone", "here");
+  auto snap = store_->NewSnapshot();
+  Put("k", "new");
+  Put("added", "x");
+  WriteBatch del;
+  del.Delete("gone");
+  ASSERT_TRUE(store_->Write(del).ok());
+
+  EXPECT_EQ(*store_->Get("k", {.snapshot = snap.get()}), "old");
+  EXPECT_EQ(*store_->Get("k"), "new");
+  EXPECT_EQ(*store_->Get("gone", {.snapshot = snap.get()}), "here");
+  EXPECT_EQ(store_->Get("added", {.snapshot = snap.get()}).status().code(),
+            StatusCode::kNotFound);
+  std::vector<std::string> keys = {"k", "added"};
+  auto rs = store_->MultiGet(keys, {.snapshot = snap.get()});
+  EXPECT_EQ(*rs[0], "old");
+  EXPECT_FALSE(rs[1].ok());
+  IteratorOptions o;
+  o.snapshot = snap.get();
+  EXPECT_EQ(Keys(o), (std::vector<std::string>{"gone", "k"}));
+  EXPECT_EQ(Keys({}), (std::vector<std::string>{"added", "k"}));
+}
+
+TEST(PrefixUpperBoundTest, Cases) {
+  EXPECT_EQ(PrefixUpperBound("ab"), "ac");
+  EXPECT_EQ(PrefixUpperBound(std::string("a\xff", 2)), "b");
+  EXPECT_EQ(PrefixUpperBound(std::string("\xff\xff", 2)), "");
+  EXPECT_EQ(PrefixUpperBound(""), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, StoreTest,
+    ::testing::Values(
+        Backend{"mem", [](const std::string&) -> std::unique_ptr<Store> {
+                  return std::make_unique<MemStore>();
+                }},
+        Backend{"rocks",
+                [](const std::string& dir) -> std::unique_ptr<Store> {
+                  auto r = RocksStore::Open(dir);
+                  EXPECT_TRUE(r.ok()) << r.status().ToString();
+                  return r.ok() ? std::unique_ptr<Store>(std::move(*r)) : nullptr;
+                }}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(MemStoreTest, DropUnsyncedWrites) {
+  MemStore s;
+  WriteBatch b1;
+  b1.Put("a", "1");
+  ASSERT_TRUE(s.Write(b1, {.sync = true}).ok());
+  WriteBatch b2;
+  b2.Put("a", "2");
+  b2.Put("b", "2");
+  ASSERT_TRUE(s.Write(b2, {.sync = false}).ok());
+  EXPECT_EQ(*s.Get("a"), "2");
+  s.DropUnsyncedWrites();
+  EXPECT_EQ(*s.Get("a"), "1");
+  EXPECT_EQ(s.Get("b").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.KeyCount(), 1u);
+  // A synced write makes earlier unsynced ones durable too.
+  ASSERT_TRUE(s.Write(b2, {.sync = false}).ok());
+  WriteBatch b3;
+  b3.Put("c", "3");
+  ASSERT_TRUE(s.Write(b3, {.sync = true}).ok());
+  s.DropUnsyncedWrites();
+  EXPECT_EQ(*s.Get("b"), "2");
+  EXPECT_EQ(s.KeyCount(), 3u);
+}
+
+TEST(MemStoreTest, InjectedFailureAppliesNothing) {
+  MemStore s;
+  s.SetFailWrites(true);
+  WriteBatch b;
+  b.Put("a", "1");
+  EXPECT_EQ(s.Write(b).code(), StatusCode::kIOError);
+  s.SetFailWrites(false);
+  EXPECT_EQ(s.Get("a").status().code(), StatusCode::kNotFound);
+}
+
+TEST(RocksStoreTest, ReopenKeepsDataAndMissingDbIsNotFound) {
+  std::string dir = TempDir("reopen");
+  {
+    auto s = RocksStore::Open(dir);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    WriteBatch b;
+    b.Put("k", "v");
+    ASSERT_TRUE((*s)->Write(b).ok());
+    ASSERT_TRUE((*s)->Flush().ok());
+  }
+  {
+    auto s = RocksStore::Open(dir);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(*(*s)->Get("k"), "v");
+    // A second open of the same directory fails on the lock.
+    auto again = RocksStore::Open(dir);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.status().code(), StatusCode::kIOError);
+  }
+  std::filesystem::remove_all(dir);
+  auto missing = RocksStore::Open(dir, {.create_if_missing = false});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace folio::kv

@@ -1,0 +1,196 @@
+#include "kv/rocks_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <utility>
+
+namespace folio::kv {
+namespace {
+
+// The single translation point from rocksdb::Status to folio::Status.
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(std::move(msg));
+  if (s.IsCorruption()) return Status::Corruption(std::move(msg));
+  if (s.IsInvalidArgument()) {
+    // RocksDB reports "does not exist (create_if_missing is false)" as InvalidArgument.
+    return Status::NotFound(std::move(msg));
+  }
+  return Status::IOError(std::move(msg));
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+
+class RocksSnapshot final : public Snapshot {
+ public:
+  RocksSnapshot(rocksdb::DB* db, const rocksdb::Snapshot* snap) : db_(db), snap_(snap) {}
+  ~RocksSnapshot() override { db_->ReleaseSnapshot(snap_); }
+  const rocksdb::Snapshot* get() const { return snap_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snap_;
+};
+
+const rocksdb::Snapshot* Unwrap(const Snapshot* s) {
+  return s == nullptr ? nullptr : static_cast<const RocksSnapshot*>(s)->get();
+}
+
+class RocksIterator final : public Iterator {
+ public:
+  RocksIterator(rocksdb::DB* db, const IteratorOptions& options)
+      : lower_(options.lower), upper_(options.upper) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = Unwrap(options.snapshot);
+    lower_slice_ = rocksdb::Slice(lower_);
+    upper_slice_ = rocksdb::Slice(upper_);
+    if (!lower_.empty()) ro.iterate_lower_bound = &lower_slice_;
+    if (!upper_.empty()) ro.iterate_upper_bound = &upper_slice_;
+    it_.reset(db->NewIterator(ro));
+  }
+
+  bool Valid() const override { return it_->Valid(); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  void Seek(std::string_view target) override {
+    if (!lower_.empty() && target < std::string_view(lower_)) {
+      it_->SeekToFirst();
+    } else {
+      it_->Seek(ToSlice(target));
+    }
+  }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  std::string_view key() const override {
+    auto k = it_->key();
+    return {k.data(), k.size()};
+  }
+  std::string_view value() const override {
+    auto v = it_->value();
+    return {v.data(), v.size()};
+  }
+  Status status() const override { return FromRocks(it_->status(), "iterator"); }
+
+ private:
+  // The bounds must outlive it_ (RocksDB keeps pointers to them).
+  std::string lower_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+struct RocksStore::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+};
+
+RocksStore::RocksStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+RocksStore::~RocksStore() {
+  if (impl_ && impl_->db) impl_->db->Close().PermitUncheckedError();
+}
+
+Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
+                                                     const RocksOptions& options) {
+  rocksdb::Options o;
+  o.create_if_missing = options.create_if_missing;
+  o.paranoid_checks = true;
+  o.max_open_files = options.max_open_files;
+  o.write_buffer_size = options.write_buffer_bytes;
+  o.max_write_buffer_number = options.max_write_buffers;
+  o.IncreaseParallelism(options.background_threads);
+  o.compression = rocksdb::kLZ4Compression;
+  o.bottommost_compression = rocksdb::kZSTD;
+  // Recover to the last consistent point of the WAL: a torn tail record from a crash is
+  // dropped, any other damage is an error.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits_per_key, false));
+  t.format_version = 5;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(o, path, &raw);
+  FOLIO_TRY(FromRocks(s, "open " + path));
+  auto impl = std::make_unique<Impl>();
+  impl->db.reset(raw);
+  return std::unique_ptr<RocksStore>(new RocksStore(std::move(impl)));
+}
+
+Result<std::string> RocksStore::Get(std::string_view key, const ReadOptions& options) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = Unwrap(options.snapshot);
+  std::string value;
+  rocksdb::Status s = impl_->db->Get(ro, ToSlice(key), &value);
+  if (s.IsNotFound()) return Status::NotFound("key not found");
+  FOLIO_TRY(FromRocks(s, "get"));
+  return value;
+}
+
+std::vector<Result<std::string>> RocksStore::MultiGet(std::span<const std::string> keys,
+                                                      const ReadOptions& options) {
+  rocksdb::ReadOptions ro;
+  // Without a caller snapshot, pin one so that all keys are read at the same point.
+  std::unique_ptr<Snapshot> own;
+  if (options.snapshot == nullptr) own = NewSnapshot();
+  ro.snapshot = Unwrap(options.snapshot != nullptr ? options.snapshot : own.get());
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (const auto& k : keys) slices.emplace_back(k);
+  std::vector<std::string> values;
+  std::vector<rocksdb::Status> statuses = impl_->db->MultiGet(ro, slices, &values);
+  std::vector<Result<std::string>> out;
+  out.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].ok()) {
+      out.emplace_back(std::move(values[i]));
+    } else if (statuses[i].IsNotFound()) {
+      out.emplace_back(Status::NotFound("key not found"));
+    } else {
+      out.emplace_back(FromRocks(statuses[i], "multiget"));
+    }
+  }
+  return out;
+}
+
+std::unique_ptr<Iterator> RocksStore::NewIterator(const IteratorOptions& options) {
+  return std::make_unique<RocksIterator>(impl_->db.get(), options);
+}
+
+std::unique_ptr<Snapshot> RocksStore::NewSnapshot() {
+  return std::make_unique<RocksSnapshot>(impl_->db.get(), impl_->db->GetSnapshot());
+}
+
+Status RocksStore::Write(const WriteBatch& batch, const WriteOptions& options) {
+  rocksdb::WriteBatch wb(batch.ByteSize() + batch.Count() * 16 + 16);
+  for (const auto& op : batch.ops()) {
+    rocksdb::Status s = op.kind == WriteBatch::OpKind::kPut
+                            ? wb.Put(ToSlice(op.key), ToSlice(op.value))
+                            : wb.Delete(ToSlice(op.key));
+    FOLIO_TRY(FromRocks(s, "batch"));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options.sync;
+  wo.disableWAL = false;
+  return FromRocks(impl_->db->Write(wo, &wb), "write");
+}
+
+Status RocksStore::Flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return FromRocks(impl_->db->Flush(fo), "flush");
+}
+
+}  // namespace folio::kv

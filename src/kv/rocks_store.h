@@ -1,0 +1,58 @@
+// RocksStore: the RocksDB-backed kv::Store (the only RocksDB user in Folio).
+//
+// Tuned for a single-node ledger: WAL always on, every Write synced unless the caller asks
+// otherwise, bloom filters on every table file, index and filter blocks charged to one bounded
+// LRU block cache, so memory use stays bounded by roughly
+// block_cache_bytes + max_write_buffers * write_buffer_bytes. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "kv/kv.h"
+
+namespace folio::kv {
+
+struct RocksOptions {
+  // Create the database if the directory holds none. Default: true.
+  bool create_if_missing = true;
+  // Shared LRU block cache, including index and filter blocks. Default: 64 MiB.
+  size_t block_cache_bytes = size_t{64} << 20;
+  // Memtable size before a flush. Default: 32 MiB.
+  size_t write_buffer_bytes = size_t{32} << 20;
+  // At most this many memtables (active + immutable). Default: 2.
+  int max_write_buffers = 2;
+  // Bloom filter bits per key. Default: 10 (about 1% false positives).
+  int bloom_bits_per_key = 10;
+  // Table files kept open; -1 is unlimited. Default: 1000.
+  int max_open_files = 1000;
+  // Background flush/compaction threads. Default: 2.
+  int background_threads = 2;
+};
+
+class RocksStore final : public Store {
+ public:
+  // Opens (or creates) the database in directory `path`.
+  // Errors: kIOError (cannot open or lock, e.g. another process holds it), kCorruption,
+  // kNotFound (no database and create_if_missing is false).
+  static Result<std::unique_ptr<RocksStore>> Open(const std::string& path,
+                                                  const RocksOptions& options = {});
+  ~RocksStore() override;
+
+  Result<std::string> Get(std::string_view key, const ReadOptions& options = {}) override;
+  std::vector<Result<std::string>> MultiGet(std::span<const std::string> keys,
+                                            const ReadOptions& options = {}) override;
+  std::unique_ptr<Iterator> NewIterator(const IteratorOptions& options) override;
+  std::unique_ptr<Snapshot> NewSnapshot() override;
+  Status Write(const WriteBatch& batch, const WriteOptions& options = {}) override;
+
+  // Flushes memtables to table files (tests, shutdown). Errors: kIOError.
+  Status Flush();
+
+ private:
+  struct Impl;
+  explicit RocksStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace folio::kv

@@ -1,0 +1,389 @@
+#include "ion/binary_writer.h"
+
+#include <cstring>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "ion/ion.h"
+#include "ion/symbol_table.h"
+
+namespace folio::ion {
+
+size_t VarUIntSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+void AppendVarUInt(uint64_t v, Bytes* out) {
+  uint8_t buf[10];
+  int n = 0;
+  buf[9 - n++] = static_cast<uint8_t>(0x80 | (v & 0x7F));
+  v >>= 7;
+  while (v) {
+    buf[9 - n++] = static_cast<uint8_t>(v & 0x7F);
+    v >>= 7;
+  }
+  out->insert(out->end(), buf + 10 - n, buf + 10);
+}
+
+void AppendVarInt(uint64_t magnitude, bool negative, Bytes* out) {
+  // The first byte carries the sign and 6 magnitude bits; later bytes 7 bits each.
+  uint8_t buf[11];
+  int n = 0;
+  uint64_t v = magnitude;
+  uint8_t last_flag = 0x80;
+  // Emit 7-bit groups from the least significant end until what remains fits in 6 bits.
+  while (v >= 0x40) {
+    buf[10 - n++] = static_cast<uint8_t>((v & 0x7F) | last_flag);
+    last_flag = 0;
+    v >>= 7;
+  }
+  buf[10 - n++] = static_cast<uint8_t>(v | (negative ? 0x40 : 0) | last_flag);
+  out->insert(out->end(), buf + 11 - n, buf + 11);
+}
+
+void AppendMagnitude(const Int& i, Bytes* out) {
+  if (i.is_small()) {
+    int64_t s = i.small();
+    uint64_t m = s < 0 ? uint64_t{0} - static_cast<uint64_t>(s) : static_cast<uint64_t>(s);
+    int n = 0;
+    for (uint64_t t = m; t; t >>= 8) ++n;
+    for (int k = n - 1; k >= 0; --k) out->push_back(static_cast<uint8_t>(m >> (8 * k)));
+    return;
+  }
+  Bytes m = i.MagnitudeBytes();
+  out->insert(out->end(), m.begin(), m.end());
+}
+
+void AppendFloatRepr(double d, Bytes* out) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  if (bits == 0) return;  // +0e0
+  for (int k = 7; k >= 0; --k) out->push_back(static_cast<uint8_t>(bits >> (8 * k)));
+}
+
+namespace {
+
+// Sign-magnitude Int field: nothing for +0, 0x80 for -0.
+void AppendSignedInt(const Int& c, bool negative_zero, Bytes* out) {
+  if (c.is_zero()) {
+    if (negative_zero) out->push_back(0x80);
+    return;
+  }
+  const size_t at = out->size();
+  AppendMagnitude(c, out);
+  if ((*out)[at] & 0x80) out->insert(out->begin() + static_cast<ptrdiff_t>(at), uint8_t{0});
+  if (c.sign() < 0) (*out)[at] |= 0x80;
+}
+
+void AppendExponent(int32_t e, Bytes* out) {
+  int64_t x = e;
+  AppendVarInt(static_cast<uint64_t>(x < 0 ? -x : x), x < 0, out);
+}
+
+}  // namespace
+
+void AppendDecimalRepr(const Decimal& d, Bytes* out) {
+  if (d.coefficient.is_zero() && !d.negative_zero && d.exponent == 0) return;
+  AppendExponent(d.exponent, out);
+  AppendSignedInt(d.coefficient, d.negative_zero, out);
+}
+
+void AppendTimestampRepr(const Timestamp& t, Bytes* out) {
+  using P = Timestamp::Precision;
+  const Timestamp u = t.ToUtcComponents();
+  if (t.precision >= P::kMinute && t.offset_minutes) {
+    int64_t off = *t.offset_minutes;
+    AppendVarInt(static_cast<uint64_t>(off < 0 ? -off : off), off < 0, out);
+  } else {
+    out->push_back(0xC0);  // unknown offset
+  }
+  AppendVarUInt(static_cast<uint64_t>(u.year), out);
+  if (t.precision >= P::kMonth) AppendVarUInt(u.month, out);
+  if (t.precision >= P::kDay) AppendVarUInt(u.day, out);
+  if (t.precision >= P::kMinute) {
+    AppendVarUInt(u.hour, out);
+    AppendVarUInt(u.minute, out);
+  }
+  if (t.precision >= P::kSecond) AppendVarUInt(u.second, out);
+  if (t.precision == P::kFraction) {
+    const Decimal& f = t.fraction;
+    if (f.coefficient.is_zero()) {
+      if (f.exponent < 0) AppendExponent(f.exponent, out);
+    } else {
+      AppendExponent(f.exponent, out);
+      AppendSignedInt(f.coefficient, false, out);
+    }
+  }
+}
+
+namespace {
+
+constexpr uint64_t kFirstLocalSid = kSystemMaxId + 1;
+
+class Encoder {
+ public:
+  Bytes Encode(std::span<const Value> values) {
+    for (uint64_t sid = 1; sid <= kSystemMaxId; ++sid) sids_.emplace(kSystemSymbols[sid], sid);
+    for (const Value& v : values) Collect(v, 0);
+    uint64_t base = kFirstLocalSid;
+    for (Import& imp : imports_) {
+      imp.first_sid = base;
+      base += static_cast<uint64_t>(imp.max_id);
+    }
+    import_total_ = base - kFirstLocalSid;
+    out_ = {0xE0, 0x01, 0x00, 0xEA};
+    if (!locals_.empty() || !imports_.empty()) WriteSymbolTable();
+    for (const Value& v : values) WriteValue(v);
+    return std::move(out_);
+  }
+
+ private:
+  struct Import {
+    std::string_view name;
+    int64_t max_id;
+    uint64_t first_sid;
+  };
+
+  void CollectSymbol(const Symbol& s) {
+    if (s.has_text) {
+      auto [it, inserted] = sids_.try_emplace(s.text, kFirstLocalSid + locals_.size());
+      if (inserted) locals_.push_back(s.text);
+      return;
+    }
+    if (s.import_name.empty() || s.import_offset <= 0) return;
+    for (Import& imp : imports_) {
+      if (imp.name == s.import_name) {
+        imp.max_id = std::max(imp.max_id, s.import_offset);
+        return;
+      }
+    }
+    imports_.push_back(Import{s.import_name, s.import_offset, 0});
+  }
+
+  void Collect(const Value& v, int depth) {
+    for (const Symbol& a : v.annotations()) CollectSymbol(a);
+    if (v.is_null()) return;
+    switch (v.type()) {
+      case Type::kSymbol:
+        CollectSymbol(v.as_symbol());
+        break;
+      case Type::kList:
+      case Type::kSexp:
+        for (const Value& e : v.elements()) Collect(e, depth + 1);
+        break;
+      case Type::kStruct:
+        for (const Field& f : v.fields()) {
+          CollectSymbol(f.name);
+          Collect(f.value, depth + 1);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  uint64_t Sid(const Symbol& s) const {
+    if (s.has_text) {
+      uint64_t sid = sids_.find(s.text)->second;
+      return sid >= kFirstLocalSid ? sid + import_total_ : sid;
+    }
+    if (s.import_name.empty() || s.import_offset <= 0) return 0;
+    for (const Import& imp : imports_) {
+      if (imp.name == s.import_name) return imp.first_sid + static_cast<uint64_t>(s.import_offset) - 1;
+    }
+    return 0;  // unreachable: every import name was collected
+  }
+
+  // Containers and wrappers: reserve one descriptor byte, write the body, then patch the
+  // descriptor, inserting a VarUInt length when the body is 14 bytes or longer.
+  size_t Begin() {
+    out_.push_back(0);
+    return out_.size() - 1;
+  }
+  void End(size_t mark, uint8_t tid) {
+    const size_t len = out_.size() - mark - 1;
+    if (len < 14) {
+      out_[mark] = static_cast<uint8_t>(tid << 4 | len);
+      return;
+    }
+    out_[mark] = static_cast<uint8_t>(tid << 4 | 14);
+    Bytes v;
+    AppendVarUInt(len, &v);
+    out_.insert(out_.begin() + static_cast<ptrdiff_t>(mark + 1), v.begin(), v.end());
+  }
+  void Header(uint8_t tid, size_t len) {
+    if (len < 14) {
+      out_.push_back(static_cast<uint8_t>(tid << 4 | len));
+    } else {
+      out_.push_back(static_cast<uint8_t>(tid << 4 | 14));
+      AppendVarUInt(len, &out_);
+    }
+  }
+  void WriteBytes(uint8_t tid, const void* p, size_t n) {
+    Header(tid, n);
+    const auto* b = static_cast<const uint8_t*>(p);
+    out_.insert(out_.end(), b, b + n);
+  }
+  void WriteUIntValue(uint8_t tid, uint64_t v) {
+    int n = 0;
+    for (uint64_t t = v; t; t >>= 8) ++n;
+    out_.push_back(static_cast<uint8_t>(tid << 4 | n));
+    for (int k = n - 1; k >= 0; --k) out_.push_back(static_cast<uint8_t>(v >> (8 * k)));
+  }
+  void WriteString(std::string_view s) { WriteBytes(0x8, s.data(), s.size()); }
+
+  void WriteSymbolTable() {
+    const size_t wrapper = Begin();
+    out_.push_back(0x81);                          // annot_length 1
+    out_.push_back(0x80 | kSidIonSymbolTable);     // $ion_symbol_table
+    const size_t st = Begin();
+    if (!imports_.empty()) {
+      out_.push_back(0x80 | kSidImports);
+      const size_t list = Begin();
+      for (const Import& imp : imports_) {
+        const size_t s = Begin();
+        out_.push_back(0x80 | kSidName);
+        WriteString(imp.name);
+        out_.push_back(0x80 | kSidVersion);
+        WriteUIntValue(0x2, 1);
+        out_.push_back(0x80 | kSidMaxId);
+        WriteUIntValue(0x2, static_cast<uint64_t>(imp.max_id));
+        End(s, 0xD);
+      }
+      End(list, 0xB);
+    }
+    if (!locals_.empty()) {
+      out_.push_back(0x80 | kSidSymbols);
+      const size_t list = Begin();
+      for (std::string_view s : locals_) WriteString(s);
+      End(list, 0xB);
+    }
+    End(st, 0xD);
+    End(wrapper, 0xE);
+  }
+
+  void WriteValue(const Value& v) {
+    if (v.annotations().empty()) {
+      WriteBare(v);
+      return;
+    }
+    const size_t wrapper = Begin();
+    size_t alen = 0;
+    for (const Symbol& a : v.annotations()) alen += VarUIntSize(Sid(a));
+    AppendVarUInt(alen, &out_);
+    for (const Symbol& a : v.annotations()) AppendVarUInt(Sid(a), &out_);
+    WriteBare(v);
+    End(wrapper, 0xE);
+  }
+
+  static uint8_t Tid(Type t) {
+    switch (t) {
+      case Type::kNull: return 0x0;
+      case Type::kBool: return 0x1;
+      case Type::kInt: return 0x2;
+      case Type::kFloat: return 0x4;
+      case Type::kDecimal: return 0x5;
+      case Type::kTimestamp: return 0x6;
+      case Type::kSymbol: return 0x7;
+      case Type::kString: return 0x8;
+      case Type::kClob: return 0x9;
+      case Type::kBlob: return 0xA;
+      case Type::kList: return 0xB;
+      case Type::kSexp: return 0xC;
+      case Type::kStruct: return 0xD;
+    }
+    return 0;
+  }
+
+  void WriteBare(const Value& v) {
+    if (v.is_null()) {
+      out_.push_back(static_cast<uint8_t>(Tid(v.type()) << 4 | 0x0F));
+      return;
+    }
+    switch (v.type()) {
+      case Type::kNull:
+        out_.push_back(0x0F);
+        break;
+      case Type::kBool:
+        out_.push_back(v.as_bool() ? 0x11 : 0x10);
+        break;
+      case Type::kInt: {
+        const Int& i = v.as_int();
+        const uint8_t tid = i.sign() < 0 ? 0x3 : 0x2;
+        if (i.is_small()) {
+          int64_t s = i.small();
+          WriteUIntValue(tid, s < 0 ? uint64_t{0} - static_cast<uint64_t>(s) : static_cast<uint64_t>(s));
+        } else {
+          Bytes m = i.MagnitudeBytes();
+          WriteBytes(tid, m.data(), m.size());
+        }
+        break;
+      }
+      case Type::kFloat: {
+        const size_t mark = Begin();
+        AppendFloatRepr(v.as_float(), &out_);
+        End(mark, 0x4);
+        break;
+      }
+      case Type::kDecimal: {
+        const size_t mark = Begin();
+        AppendDecimalRepr(v.as_decimal(), &out_);
+        End(mark, 0x5);
+        break;
+      }
+      case Type::kTimestamp: {
+        const size_t mark = Begin();
+        AppendTimestampRepr(v.as_timestamp(), &out_);
+        End(mark, 0x6);
+        break;
+      }
+      case Type::kSymbol:
+        WriteUIntValue(0x7, Sid(v.as_symbol()));
+        break;
+      case Type::kString:
+        WriteString(v.as_string());
+        break;
+      case Type::kClob:
+      case Type::kBlob:
+        WriteBytes(Tid(v.type()), v.as_bytes().data(), v.as_bytes().size());
+        break;
+      case Type::kList:
+      case Type::kSexp: {
+        const size_t mark = Begin();
+        for (const Value& e : v.elements()) WriteValue(e);
+        End(mark, Tid(v.type()));
+        break;
+      }
+      case Type::kStruct: {
+        const size_t mark = Begin();
+        for (const Field& f : v.fields()) {
+          AppendVarUInt(Sid(f.name), &out_);
+          WriteValue(f.value);
+        }
+        End(mark, 0xD);
+        break;
+      }
+    }
+  }
+
+  std::unordered_map<std::string_view, uint64_t> sids_;  // text -> system SID or provisional local SID
+  std::vector<std::string_view> locals_;
+  std::vector<Import> imports_;
+  uint64_t import_total_ = 0;
+  Bytes out_;
+};
+
+}  // namespace
+
+Bytes WriteBinary(std::span<const Value> values) { return Encoder().Encode(values); }
+
+Bytes WriteBinary(const Value& value) { return Encoder().Encode({&value, 1}); }
+
+}  // namespace folio::ion

@@ -1,0 +1,134 @@
+#include "storage/state.h"
+
+#include "ion/ion.h"
+
+namespace folio::storage {
+
+Result<Revision> DecodeRevision(std::string_view bytes) {
+  FOLIO_ASSIGN_OR_RETURN(ion::Value v, ion::ReadOne(AsSpan(bytes)));
+  return Revision::FromIon(v);
+}
+
+std::string EncodeRevision(const Revision& r) {
+  Bytes b = ion::WriteBinary(r.ToIon());
+  return std::string(AsStringView(b));
+}
+
+Status StateReader::ScanPrefix(
+    const std::string& prefix,
+    const std::function<Status(std::string_view, std::string_view)>& fn) const {
+  auto it = store_->NewIterator(kv::PrefixRange(prefix, snapshot_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    FOLIO_TRY(fn(it->key(), it->value()));
+  }
+  return it->status();
+}
+
+Result<std::vector<TableInfo>> StateReader::ListTables() const {
+  std::vector<TableInfo> out;
+  FOLIO_TRY(ScanPrefix(keys::TablePrefix(), [&](std::string_view, std::string_view v) -> Status {
+    FOLIO_ASSIGN_OR_RETURN(ion::Value value, ion::ReadOne(AsSpan(v)));
+    FOLIO_ASSIGN_OR_RETURN(TableInfo t, TableInfo::FromIon(value));
+    out.push_back(std::move(t));
+    return Status::OK();
+  }));
+  return out;
+}
+
+Result<std::optional<Revision>> StateReader::GetCurrent(std::string_view table_id,
+                                                        std::string_view doc_id) const {
+  Result<std::string> r = store_->Get(keys::Current(table_id, doc_id), {snapshot_});
+  if (!r.ok()) {
+    if (r.status().code() == StatusCode::kNotFound) return std::optional<Revision>();
+    return r.status();
+  }
+  FOLIO_ASSIGN_OR_RETURN(Revision rev, DecodeRevision(*r));
+  return std::optional<Revision>(std::move(rev));
+}
+
+Status StateReader::ScanCurrent(std::string_view table_id,
+                                const std::function<Status(Revision&&)>& fn) const {
+  return ScanPrefix(keys::CurrentPrefix(table_id), [&](std::string_view, std::string_view v) {
+    Result<Revision> rev = DecodeRevision(v);
+    if (!rev.ok()) return rev.status();
+    return fn(std::move(rev).value());
+  });
+}
+
+Status StateReader::ScanIndex(std::string_view table_id, std::string_view index_id,
+                              const Hash256& key_hash,
+                              const std::function<Status(std::string_view)>& fn) const {
+  return ScanPrefix(keys::IndexPrefix(table_id, index_id, key_hash),
+                    [&](std::string_view k, std::string_view) { return fn(keys::DocIdOfIndexKey(k)); });
+}
+
+Status StateReader::ScanHistory(std::string_view table_id, std::optional<std::string_view> doc_id,
+                                const std::function<Status(Revision&&)>& fn) const {
+  std::string prefix =
+      doc_id ? keys::HistoryPrefix(table_id, *doc_id) : keys::HistoryPrefix(table_id);
+  return ScanPrefix(prefix, [&](std::string_view, std::string_view v) {
+    Result<Revision> rev = DecodeRevision(v);
+    if (!rev.ok()) return rev.status();
+    return fn(std::move(rev).value());
+  });
+}
+
+Result<std::optional<Revision>> StateReader::GetRevision(std::string_view table_id,
+                                                         std::string_view doc_id,
+                                                         uint64_t version) const {
+  Result<std::string> r = store_->Get(keys::History(table_id, doc_id, version), {snapshot_});
+  if (!r.ok()) {
+    if (r.status().code() == StatusCode::kNotFound) return std::optional<Revision>();
+    return r.status();
+  }
+  FOLIO_ASSIGN_OR_RETURN(Revision rev, DecodeRevision(*r));
+  return std::optional<Revision>(std::move(rev));
+}
+
+void PutTable(kv::WriteBatch& batch, const TableInfo& table) {
+  Bytes b = ion::WriteBinary(table.ToIon());
+  batch.Put(keys::Table(table.table_id), AsStringView(b));
+}
+
+namespace {
+// The index key hash of `field` in `data`, or nullopt when the document has no such field.
+Result<std::optional<Hash256>> FieldHash(const ion::Value& data, std::string_view field) {
+  const ion::Value* v = data.Get(field);
+  if (v == nullptr) return std::optional<Hash256>();
+  FOLIO_ASSIGN_OR_RETURN(Hash256 h, IndexKeyHash(*v));
+  return std::optional<Hash256>(h);
+}
+}  // namespace
+
+Status PutIndexEntry(kv::WriteBatch& batch, const TableInfo& table, const IndexInfo& index,
+                     const Revision& current) {
+  if (!current.data) return Status::OK();
+  FOLIO_ASSIGN_OR_RETURN(std::optional<Hash256> h, FieldHash(*current.data, index.field));
+  if (h) batch.Put(keys::Index(table.table_id, index.index_id, *h, current.document_id), "");
+  return Status::OK();
+}
+
+Status PutRevision(kv::WriteBatch& batch, const TableInfo& table, const Revision& rev,
+                   const std::optional<Revision>& previous) {
+  std::string encoded = EncodeRevision(rev);
+  batch.Put(keys::History(table.table_id, rev.document_id, rev.version), encoded);
+  for (const IndexInfo& index : table.indexes) {
+    if (previous && previous->data) {
+      FOLIO_ASSIGN_OR_RETURN(std::optional<Hash256> h, FieldHash(*previous->data, index.field));
+      if (h) batch.Delete(keys::Index(table.table_id, index.index_id, *h, rev.document_id));
+    }
+    FOLIO_TRY(PutIndexEntry(batch, table, index, rev));
+  }
+  if (rev.deleted()) {
+    batch.Delete(keys::Current(table.table_id, rev.document_id));
+  } else {
+    batch.Put(keys::Current(table.table_id, rev.document_id), encoded);
+  }
+  return Status::OK();
+}
+
+void PutHistoryOnly(kv::WriteBatch& batch, std::string_view table_id, const Revision& rev) {
+  batch.Put(keys::History(table_id, rev.document_id, rev.version), EncodeRevision(rev));
+}
+
+}  // namespace folio::storage

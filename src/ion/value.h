@@ -191,9 +191,14 @@ class Value {
   static Value String(std::string s);
   static Value Clob(Bytes b);
   static Value Blob(Bytes b);
-  static Value List(Elements e = {});
-  static Value Sexp(Elements e = {});
-  static Value Struct(Fields f = {});
+  // Empty-container overloads instead of `= {}` default arguments: clang with libstdc++ rejects
+  // a default argument that destroys a vector<Field> while Field is incomplete.
+  static Value List(Elements e);
+  static Value List();
+  static Value Sexp(Elements e);
+  static Value Sexp();
+  static Value Struct(Fields f);
+  static Value Struct();
 
   Type type() const { return type_; }
   bool is_null() const { return is_null_; }
@@ -264,5 +269,9 @@ struct Field {
   Value value;
   bool operator==(const Field& o) const { return name == o.name && value == o.value; }
 };
+
+inline Value Value::List() { return List(Elements{}); }
+inline Value Value::Sexp() { return Sexp(Elements{}); }
+inline Value Value::Struct() { return Struct(Fields{}); }
 
 }  // namespace folio::ion

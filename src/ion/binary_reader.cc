@@ -283,7 +283,9 @@ bool BinaryCursor::Next() {
     if (top) {
       if (tid_ == 0xD && !annotations_.empty() && symtab_.Lookup(annotations_[0], &ref) &&
           ref.has_text && ref.text == "$ion_symbol_table") {
+        has_value_ = true;
         if (!ProcessSymbolTable()) return false;
+        has_value_ = false;
         continue;
       }
       if (tid_ == 0x7 && annotations_.empty() && !is_null_) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <vector>
 
@@ -191,8 +192,9 @@ class GenericSink {
 // reusable buffer; a field's buffer is digested once when the field is complete. ---
 struct ShaShared {
   Sha256 sha;
-  std::vector<Bytes> buffers;                   // per field level
-  std::vector<std::vector<Hash256>> digests;    // per field level
+  // Per field level. Deques: growing them keeps references to existing levels valid.
+  std::deque<Bytes> buffers;
+  std::deque<std::vector<Hash256>> digests;
 };
 
 class ShaSink {

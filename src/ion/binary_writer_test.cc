@@ -1,0 +1,157 @@
+#include "ion/binary_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "ion/binary_reader.h"
+#include "ion/ion.h"
+
+namespace folio::ion {
+namespace {
+
+std::string Hex(const Bytes& b) { return HexEncode(b); }
+
+// The encoding of one value after the IVM (no symbol table expected).
+std::string Body(const Value& v) {
+  Bytes b = WriteBinary(v);
+  EXPECT_GE(b.size(), 4u);
+  return Hex(Bytes(b.begin() + 4, b.end()));
+}
+
+Timestamp Ts(int y, int mo, int d, int h, int mi, int s, std::optional<int16_t> off,
+             Timestamp::Precision p = Timestamp::Precision::kSecond) {
+  Timestamp t;
+  t.precision = p;
+  t.year = y;
+  t.month = static_cast<uint8_t>(mo);
+  t.day = static_cast<uint8_t>(d);
+  t.hour = static_cast<uint8_t>(h);
+  t.minute = static_cast<uint8_t>(mi);
+  t.second = static_cast<uint8_t>(s);
+  t.offset_minutes = off;
+  return t;
+}
+
+TEST(BinaryWriter, MinimalScalars) {
+  EXPECT_EQ(Body(Value::Null()), "0f");
+  EXPECT_EQ(Body(Value::Null(Type::kStruct)), "df");
+  EXPECT_EQ(Body(Value::Bool(true)), "11");
+  EXPECT_EQ(Body(Value::Integer(0)), "20");
+  EXPECT_EQ(Body(Value::Integer(5)), "2105");
+  EXPECT_EQ(Body(Value::Integer(-256)), "32" "0100");
+  EXPECT_EQ(Body(Value::Integer(INT64_MIN)), "38" "8000000000000000");
+  EXPECT_EQ(Body(Value::Float(0.0)), "40");
+  EXPECT_EQ(Body(Value::Float(-0.0)), "48" "8000000000000000");
+  EXPECT_EQ(Body(Value::Float(1.5)), "48" "3ff8000000000000");
+  EXPECT_EQ(Body(Value::Dec(Decimal{Int(0), 0, false})), "50");
+  EXPECT_EQ(Body(Value::Dec(Decimal{Int(0), 0, true})), "52" "8080");
+  EXPECT_EQ(Body(Value::Dec(Decimal{Int(15), -1, false})), "52" "c10f");
+  EXPECT_EQ(Body(Value::Dec(Decimal{Int(-128), -2, false})), "53" "c28080");
+  EXPECT_EQ(Body(Value::Dec(Decimal{Int(0), 5, false})), "51" "85");
+  EXPECT_EQ(Body(Value::Dec(Decimal{Int(1), -64, false})), "53" "40c001");
+  EXPECT_EQ(Body(Value::Sym(Symbol::Unknown())), "70");
+  EXPECT_EQ(Body(Value::Sym("name")), "7104");
+  EXPECT_EQ(Body(Value::String("abc")), "83616263");
+  EXPECT_EQ(Body(Value::Blob(Bytes(14, 0xAB))).substr(0, 4), "ae8e");
+  EXPECT_EQ(Body(Value::List()), "b0");
+  EXPECT_EQ(Body(Value::Struct()), "d0");
+}
+
+TEST(BinaryWriter, TimestampsAreUtcComponents) {
+  // 2001-02-03T04:05:06-12:34 -> UTC 16:39.
+  EXPECT_EQ(Body(Value::Time(Ts(2001, 2, 3, 4, 5, 6, -754))), "69" "45f20fd1828390a786");
+  Timestamp year = Ts(2017, 1, 1, 0, 0, 0, std::nullopt, Timestamp::Precision::kYear);
+  EXPECT_EQ(Body(Value::Time(year)), "63" "c00fe1");
+  Timestamp frac = Ts(2000, 1, 1, 0, 0, 0, 0, Timestamp::Precision::kFraction);
+  frac.fraction = Decimal{Int(0), -1, false};  // .0
+  EXPECT_EQ(Body(Value::Time(frac)), "69" "800fd081818080" "80c1");
+  frac.fraction = Decimal{Int(123), -3, false};
+  EXPECT_EQ(Body(Value::Time(frac)), "6a" "800fd081818080" "80c37b");
+}
+
+TEST(BinaryWriter, SymbolTableAndLongContainers) {
+  Value doc = Value::Struct({
+      Field{"name", Value::String("system symbol, no table entry")},
+      Field{"firstName", Value::Sym("firstName")},
+      Field{"nested", Value::List({Value::Integer(1), Value::String(std::string(300, 'x'))})},
+  }).Annotate({"doc", "name"});
+  Bytes b = WriteBinary(doc);
+  auto r = ReadBinary(b);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ(r->front(), doc);
+  // The table lists firstName, nested and doc once each, in first-use order.
+  const std::string hex = Hex(b);
+  EXPECT_NE(hex.find(HexEncode(AsSpan("firstName"))), std::string::npos);
+  EXPECT_EQ(hex.find(HexEncode(AsSpan("firstName"))), hex.rfind(HexEncode(AsSpan("firstName"))));
+}
+
+Value RichValue() {
+  Timestamp t = Ts(1963, 8, 19, 0, 0, 0, 0, Timestamp::Precision::kFraction);
+  t.fraction = Decimal{Int(0), -3, false};
+  Timestamp off = Ts(2024, 2, 29, 23, 59, 59, 330, Timestamp::Precision::kFraction);
+  off.fraction = Decimal{Int(123456789), -9, false};
+  Timestamp day = Ts(2024, 12, 31, 0, 0, 0, std::nullopt, Timestamp::Precision::kDay);
+  Timestamp unknown = Ts(2024, 1, 1, 23, 30, 0, std::nullopt, Timestamp::Precision::kMinute);
+  auto big = Int::Parse("-123456789012345678901234567890");
+  return Value::Struct({
+      Field{"ints", Value::List({Value::Integer(0), Value::Integer(-1), Value::Integer(INT64_MAX),
+                                 Value::Integer(INT64_MIN), Value::Integer(*big)})},
+      Field{"floats", Value::Sexp({Value::Float(0.0), Value::Float(-0.0), Value::Float(1e300),
+                                   Value::Float(std::numeric_limits<double>::infinity()),
+                                   Value::Float(std::nan(""))})},
+      Field{"decimals", Value::List({Value::Dec(Decimal{Int(0), 0, true}),
+                                     Value::Dec(Decimal{Int(10), -1, false}),
+                                     Value::Dec(Decimal{Int(100), -2, false}),
+                                     Value::Dec(Decimal{*big, -20, false}),
+                                     Value::Dec(Decimal{Int(7), 1000, false})})},
+      Field{"times", Value::List({Value::Time(t), Value::Time(off), Value::Time(day),
+                                  Value::Time(unknown)})},
+      Field{"syms", Value::List({Value::Sym("a"), Value::Sym(""), Value::Sym(Symbol::Unknown()),
+                                 Value::Sym("$ion_symbol_table")})},
+      Field{Symbol::Unknown(), Value::String("field named $0")},
+      Field{"dup", Value::Integer(1)},
+      Field{"dup", Value::Integer(1)},
+      Field{"lobs", Value::List({Value::Clob(Bytes{'h', 'i'}), Value::Blob(Bytes{0, 1, 2})})},
+      Field{"nulls", Value::List({Value::Null(), Value::Null(Type::kTimestamp),
+                                  Value::Null(Type::kStruct).Annotate({"x"})})},
+      Field{"unicode", Value::String("\xF0\x9F\x98\x80 caf\xC3\xA9")},
+  });
+}
+
+TEST(BinaryWriter, RoundTrip) {
+  Value v = RichValue();
+  Bytes b = WriteBinary(v);
+  auto r = ReadBinary(b);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ(r->front(), v);
+  // Writing what was read gives the same bytes.
+  EXPECT_EQ(WriteBinary(r->front()), b);
+  // Several top-level values share one symbol table.
+  std::vector<Value> many = {v, Value::Integer(3), v};
+  auto r2 = ReadBinary(WriteBinary(many));
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(*r2, many);
+}
+
+TEST(BinaryWriter, VarIntEncodings) {
+  Bytes out;
+  AppendVarInt(0, true, &out);
+  AppendVarInt(63, false, &out);
+  AppendVarInt(64, false, &out);
+  AppendVarInt(754, true, &out);
+  EXPECT_EQ(Hex(out), "c0" "bf" "00c0" "45f2");
+  out.clear();
+  AppendVarUInt(0, &out);
+  AppendVarUInt(127, &out);
+  AppendVarUInt(128, &out);
+  AppendVarUInt(UINT64_MAX, &out);
+  EXPECT_EQ(Hex(out), "80" "ff" "0180" "01" "7f7f7f7f7f7f7f7f" "ff");
+  EXPECT_EQ(VarUIntSize(UINT64_MAX), 10u);
+}
+
+}  // namespace
+}  // namespace folio::ion

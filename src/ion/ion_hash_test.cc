@@ -1,0 +1,167 @@
+#include "ion/ion_hash.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "ion/binary_writer.h"
+#include "ion/ion.h"
+
+namespace folio::ion {
+namespace {
+
+std::string Hex(std::span<const uint8_t> b) { return HexEncode(b); }
+
+// Identity hasher: Digest() returns what was fed; every call is logged.
+struct Log {
+  std::vector<std::string> events;
+};
+class IdentityHasher : public Hasher {
+ public:
+  explicit IdentityHasher(Log* log) : log_(log) {}
+  void Update(std::span<const uint8_t> b) override {
+    log_->events.push_back("u:" + Hex(b));
+    buf_.insert(buf_.end(), b.begin(), b.end());
+  }
+  Bytes Digest() override {
+    Bytes out = std::move(buf_);
+    buf_.clear();
+    log_->events.push_back("d:" + Hex(out));
+    return out;
+  }
+
+ private:
+  Log* log_;
+  Bytes buf_;
+};
+class IdentityFactory : public HasherFactory {
+ public:
+  std::unique_ptr<Hasher> NewHasher() override { return std::make_unique<IdentityHasher>(&log); }
+  Log log;
+};
+
+Timestamp Millis(int y, int mo, int d) {
+  Timestamp t;
+  t.precision = Timestamp::Precision::kFraction;
+  t.year = y;
+  t.month = static_cast<uint8_t>(mo);
+  t.day = static_cast<uint8_t>(d);
+  t.offset_minutes = 0;
+  t.fraction = Decimal{Int(0), -3, false};
+  return t;
+}
+
+std::string Sha(const Value& v) {
+  auto h = IonHashSha256(v);
+  EXPECT_TRUE(h.ok()) << h.status().ToString();
+  return h.ok() ? Hex(*h) : "";
+}
+
+TEST(IonHash, KnownSha256Values) {
+  // spec/wire-and-drivers.md 4.3 and 4.4.
+  EXPECT_EQ(Sha(Value::String("12341")),
+            "a77be7ffaaac238e491fefc7fc78afd9ebdcb8c855cb8ce697dd83ffa397aad2");
+  EXPECT_EQ(Sha(Value::String("8A8yFbEVNTxFPXDdhYR9Ot")),
+            "eef55abbb809dd535fe2fb03897c1ef123adc730b15ff9df2afe5ecf073e5b99");
+  EXPECT_EQ(Sha(Value::String("INSERT INTO Person ?")),
+            "03f1b5e56cb255ae3dc170054fdc5cc2815560eb75ad516550fc83a0852ae915");
+  EXPECT_EQ(Sha(Value::String("Raul")),
+            "4505bf8cc7f78e79b1e951c85ec8942292d6238aac3c6b81dcaf52d1975051bd");
+  std::string five = Sha(Value::Integer(5));
+  EXPECT_EQ(five.substr(0, 8), "055988fd");
+  EXPECT_EQ(five.substr(60), "279c");
+  Value person = Value::Struct({Field{"FirstName", Value::String("Raul")},
+                                Field{"LastName", Value::String("Lewis")},
+                                Field{"Age", Value::Integer(61)}});
+  std::string p = Sha(person);
+  EXPECT_EQ(p.substr(0, 8), "506b3202");
+  EXPECT_EQ(p.substr(60), "6435");
+  Value param = Value::Struct({Field{"FirstName", Value::String("Raul")},
+                               Field{"LastName", Value::String("Lewis")},
+                               Field{"DOB", Value::Time(Millis(1963, 8, 19))}});
+  EXPECT_EQ(Sha(param), "7e51804e69830e6b00d29c5f2a1e2ac5a67abcdf8e26bdf5a3c45a9debba01a0");
+  // Field order does not matter.
+  Value reordered = Value::Struct({Field{"Age", Value::Integer(61)},
+                                   Field{"LastName", Value::String("Lewis")},
+                                   Field{"FirstName", Value::String("Raul")}});
+  EXPECT_EQ(Sha(reordered), p);
+}
+
+TEST(IonHash, FastPathMatchesGenericSha256) {
+  auto factory = NewSha256HasherFactory();
+  Value nested = Value::Struct({
+      Field{"a", Value::List({Value::Struct({Field{"b", Value::Integer(1)}}), Value::Float(NAN)})},
+      Field{"c", Value::Struct({Field{"d", Value::Struct({Field{"e", Value::Null()}})}})
+                     .Annotate({"ann"})},
+      Field{"\x0b\x0c\x0e", Value::Blob(Bytes{0x0B, 0x0E, 0x0C})},
+  });
+  auto generic = IonHash(nested, *factory);
+  ASSERT_TRUE(generic.ok());
+  auto fast = IonHashSha256(nested);
+  ASSERT_TRUE(fast.ok());
+  EXPECT_EQ(Hex(*generic), Hex(*fast));
+  // s(v) at the top level hashes to the same digest.
+  auto s = IonHashSerializeSha256(nested);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(Hex(Sha256Digest(*s)), Hex(*fast));
+}
+
+TEST(IonHash, IdentityEventSequence) {
+  IdentityFactory f;
+  Value v = Value::Struct({Field{"c", Value::Integer(3)}, Field{"a", Value::Integer(1)}});
+  auto d = IonHash(v, f);
+  ASSERT_TRUE(d.ok());
+  std::vector<std::string> want = {
+      "u:0b", "u:d0",
+      "u:0b", "u:70", "u:63", "u:0e", "u:0b", "u:20", "u:03", "u:0e", "d:0b70630e0b20030e",
+      "u:0b", "u:70", "u:61", "u:0e", "u:0b", "u:20", "u:01", "u:0e", "d:0b70610e0b20010e",
+      "u:0c0b70610c0e0c0b20010c0e", "u:0c0b70630c0e0c0b20030c0e",
+      "u:0e",
+      "d:0bd00c0b70610c0e0c0b20010c0e0c0b70630c0e0c0b20030c0e0e",
+  };
+  EXPECT_EQ(f.log.events, want);
+}
+
+TEST(IonHash, ScalarReprs) {
+  auto ser = [](const Value& v) {
+    auto s = IonHashSerializeSha256(v);
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? Hex(*s) : "";
+  };
+  EXPECT_EQ(ser(Value::Sym(Symbol::Unknown())), "0b710e");
+  EXPECT_EQ(ser(Value::Integer(0)), "0b200e");
+  EXPECT_EQ(ser(Value::Integer(-1)), "0b30010e");
+  EXPECT_EQ(ser(Value::Float(0.0)), "0b400e");
+  EXPECT_EQ(ser(Value::Float(-0.0)), "0b4080000000000000000e");
+  EXPECT_EQ(ser(Value::Float(std::nan("0x123"))), "0b407ff80000000000000e");
+  EXPECT_EQ(ser(Value::Dec(Decimal{Int(0), 0, false})), "0b500e");
+  EXPECT_EQ(ser(Value::Dec(Decimal{Int(0), 0, true})), "0b5080800e");
+  EXPECT_EQ(ser(Value::Dec(Decimal{Int(10), -1, false})), "0b50c10a0e");
+  EXPECT_EQ(ser(Value::Dec(Decimal{Int(100), -2, false})), "0b50c2640e");
+  EXPECT_EQ(ser(Value::String("\x0b")), "0b800c0b0e");
+  EXPECT_EQ(ser(Value::Null(Type::kList)), "0bbf0e");
+  EXPECT_EQ(ser(Value::Null().Annotate({"hello"})), "0be00b7068656c6c6f0e0b0f0e0e");
+}
+
+TEST(IonHash, UnknownImportTextIsAnError) {
+  EXPECT_FALSE(IonHashSha256(Value::Sym(Symbol::Unknown("shared", 3))).ok());
+  EXPECT_FALSE(IonHashSha256(Value::Integer(1).Annotate({Symbol::Unknown("t", 1)})).ok());
+  Value s = Value::Struct({Field{Symbol::Unknown("t", 1), Value::Integer(1)}});
+  EXPECT_FALSE(IonHashSha256(s).ok());
+  // The thread-local state is clean after an error.
+  EXPECT_EQ(Sha(Value::String("12341")),
+            "a77be7ffaaac238e491fefc7fc78afd9ebdcb8c855cb8ce697dd83ffa397aad2");
+}
+
+TEST(IonHash, BinaryAndDomAgree) {
+  // The hash does not depend on the encoding: hash a value read back from binary.
+  Value v = Value::Struct({Field{"x", Value::List({Value::Integer(1), Value::Sym("y")})}});
+  auto r = ReadBinary(WriteBinary(v));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Sha(r->front()), Sha(v));
+}
+
+}  // namespace
+}  // namespace folio::ion

@@ -16,8 +16,9 @@ enum class Tri : uint8_t { kFalse, kTrue, kUnknown };
 // PartiQL `=` between two non-null, non-missing values (the evaluator maps null/missing
 // operands to unknown/missing first). Numbers compare by value across int/decimal/float;
 // string and symbol compare equal when their texts are equal; timestamps by instant, lobs by
-// bytes; lists and sexps element-wise (lists never equal sexps), structs as multisets of
-// fields; values of other differing types are unequal. Annotations are ignored.
+// bytes; lists and sexps element-wise (lists never equal sexps), bags (pvalue.h) as
+// multisets, structs as multisets of fields; values of other differing types are unequal.
+// Annotations are ignored. Nested nulls equal each other (MISSING only equals MISSING).
 bool PartiqlEquals(const ion::Value& a, const ion::Value& b);
 
 // Ordering for < <= > >=: negative, zero or positive. Defined for numbers with numbers, text

@@ -1,0 +1,77 @@
+// Request handling, independent of sockets: an HttpRequest in, an HttpResponse out.
+//
+// Dispatch: `GET /metrics` (Prometheus text, unauthenticated); requests carrying
+// `X-Amz-Target` go to the QLDB Session API (AWS JSON 1.0, POST /); everything else is the
+// control plane (rest-json under /ledgers, /tags, /journal-s3-exports). Every request except
+// /metrics is SigV4-verified unless auth is disabled. Every response carries `Date` and
+// `x-amzn-RequestId`; every error carries `x-amzn-ErrorType` plus a body `__type` and `Message`.
+//
+// Thread safety: Service::Handle is thread-safe (session state lives in SessionManager).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/engine.h"
+#include "protocol/errors.h"
+#include "server/metrics.h"
+#include "server/session_manager.h"
+#include "server/sigv4.h"
+
+namespace folio::server {
+
+struct HttpRequest {
+  std::string method;   // "GET", "POST", ...
+  std::string target;   // raw request target (path + optional query)
+  HeaderList headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  HeaderList headers;
+  std::string body;
+  std::string operation;   // for logs and metrics; not sent
+  std::string error_type;  // set for errors; for logs
+};
+
+struct ServiceOptions {
+  CredentialStore credentials;
+  bool auth_enabled = true;      // Default: SigV4 required
+  VerifyOptions verify;          // Default: service qldb, any region, +-5 min skew
+  SessionOptions sessions;
+  std::string region = "us-east-1";
+};
+
+class Service {
+ public:
+  // `engine` and `metrics` must outlive the service. `wall_clock` (for SigV4 skew checks and
+  // the Date header) defaults to system_clock::now; `steady_clock` drives session expiry.
+  Service(engine::Engine* engine, ServiceOptions options, Metrics* metrics,
+          std::function<std::chrono::system_clock::time_point()> wall_clock = {},
+          Clock steady_clock = {});
+
+  HttpResponse Handle(const HttpRequest& request, std::string_view request_id);
+
+  SessionManager& sessions() { return sessions_; }
+
+ private:
+  HttpResponse HandleSession(const HttpRequest& request);
+  HttpResponse HandleControl(const HttpRequest& request);
+  HttpResponse SessionError(const protocol::WireError& e, std::string_view operation);
+  HttpResponse ControlError(const protocol::WireError& e, std::string_view operation);
+
+  engine::Engine* engine_;
+  ServiceOptions options_;
+  Metrics* metrics_;
+  std::function<std::chrono::system_clock::time_point()> wall_clock_;
+  SessionManager sessions_;
+};
+
+// RFC 7231 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string HttpDate(std::chrono::system_clock::time_point t);
+
+}  // namespace folio::server

@@ -339,7 +339,12 @@ Result<Timestamp> ParseTimestampPattern(std::string_view text, std::string_view 
           v = sc.Digits(2, 2);
           if (v) v = *v + (*v >= 70 ? 1900 : 2000);
         } else {
-          v = sc.Digits(t.count, 19);
+          std::string raw;
+          v = sc.Digits(t.count, 19, &raw);
+          // As java.time's strict EXCEEDS_PAD: digits beyond the pad width need no zero pad.
+          if (v && t.count > 1 && static_cast<int>(raw.size()) > t.count && raw[0] == '0') {
+            v = std::nullopt;
+          }
         }
         if (!v) return ParseError(text, pattern, "bad year");
         year = *v;

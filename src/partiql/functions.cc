@@ -117,6 +117,41 @@ locale_t Utf8Locale() {
   return loc;
 }
 
+// Unconditional one-to-many case mappings (Unicode SpecialCasing.txt) that Java's
+// toUpperCase/toLowerCase apply and towupper/towlower cannot express.
+const char* FullUpper(char32_t c) {
+  switch (c) {
+    case 0x00DF: return "SS";
+    case 0x0149: return "\u02BCN";
+    case 0x01F0: return "J\u030C";
+    case 0x0390: return "\u0399\u0308\u0301";
+    case 0x03B0: return "\u03A5\u0308\u0301";
+    case 0x0587: return "\u0535\u0552";
+    case 0x1E96: return "H\u0331";
+    case 0x1E97: return "T\u0308";
+    case 0x1E98: return "W\u030A";
+    case 0x1E99: return "Y\u030A";
+    case 0x1E9A: return "A\u02BE";
+    case 0xFB00: return "FF";
+    case 0xFB01: return "FI";
+    case 0xFB02: return "FL";
+    case 0xFB03: return "FFI";
+    case 0xFB04: return "FFL";
+    case 0xFB05:
+    case 0xFB06: return "ST";
+    case 0xFB13: return "\u0544\u0546";
+    case 0xFB14: return "\u0544\u0535";
+    case 0xFB15: return "\u0544\u053B";
+    case 0xFB16: return "\u054E\u0546";
+    case 0xFB17: return "\u0544\u053D";
+    default: return nullptr;
+  }
+}
+
+const char* FullLower(char32_t c) {
+  return c == 0x0130 ? "i\u0307" : nullptr;
+}
+
 Result<Value> ChangeCase(std::string_view fn, std::span<const Value> args, bool upper) {
   FOLIO_ASSIGN_OR_RETURN(std::string_view s, TextArg(fn, args, 0));
   FOLIO_ASSIGN_OR_RETURN(std::u32string cps, in::DecodeUtf8(s, Upper(fn)));
@@ -128,8 +163,8 @@ Result<Value> ChangeCase(std::string_view fn, std::span<const Value> args, bool 
     if (c < 0x80 || loc == static_cast<locale_t>(0)) {
       if (upper && c >= 'a' && c <= 'z') m = c - 32;
       if (!upper && c >= 'A' && c <= 'Z') m = c + 32;
-    } else if (upper && c == 0xDF) {  // ß has no single-letter upper case
-      out += "SS";
+    } else if (const char* full = upper ? FullUpper(c) : FullLower(c)) {
+      out += full;
       continue;
     } else {
       wint_t w = static_cast<wint_t>(c);
@@ -475,8 +510,12 @@ Result<Value> CastToInt(const Value& v, std::string_view target, int bits) {
       double f = v.as_float();
       if (!std::isfinite(f)) return CastError(v, target, "value is not finite");
       if (std::fabs(f) > 1e40) return CastError(v, target, "value out of range");
-      FOLIO_ASSIGN_OR_RETURN(ion::Decimal d, in::DoubleToDecimal(f));
-      z = in::RoundHalfEven(d);
+      // Round the exact binary value half-even.
+      mpq_class q(f);
+      mpz_class fl;
+      mpz_fdiv_q(fl.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
+      int c = cmp(mpq_class(q - fl), mpq_class(1, 2));
+      z = (c > 0 || (c == 0 && mpz_odd_p(fl.get_mpz_t()))) ? mpz_class(fl + 1) : fl;
       break;
     }
     case Type::kString:

@@ -1,13 +1,14 @@
 #include "ion/text_reader.h"
 
+#include <locale.h>
+
 #include <charconv>
-#include <cmath>
-#include <limits>
 #include <clocale>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <locale.h>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,8 +37,8 @@ TextPosition PositionOf(std::string_view text, size_t offset) {
 
 namespace {
 
-// Largest max_id accepted in an import declaration of a text local symbol table.
-constexpr int64_t kMaxImportMaxId = int64_t{1} << 40;
+// Largest max_id accepted in an import declaration (the table's total is checked too).
+constexpr int64_t kMaxImportMaxId = static_cast<int64_t>(kMaxSid);
 
 enum class Ctx : uint8_t { kTop, kList, kSexp, kStruct };
 
@@ -48,9 +49,7 @@ inline bool IsWs(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-inline bool IsHex(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+inline bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 inline int HexVal(char c) {
   if (IsDigit(c)) return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -62,8 +61,24 @@ inline bool IsIdentStart(char c) {
 inline bool IsIdentPart(char c) { return IsIdentStart(c) || IsDigit(c); }
 inline bool IsOperatorChar(char c) {
   switch (c) {
-    case '!': case '#': case '%': case '&': case '*': case '+': case '-': case '.': case '/':
-    case ';': case '<': case '=': case '>': case '?': case '@': case '^': case '`': case '|':
+    case '!':
+    case '#':
+    case '%':
+    case '&':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '/':
+    case ';':
+    case '<':
+    case '=':
+    case '>':
+    case '?':
+    case '@':
+    case '^':
+    case '`':
+    case '|':
     case '~':
       return true;
     default:
@@ -146,8 +161,8 @@ class Reader {
         }
         if (s.has_text && s.text == "$ion_1_0") continue;  // '$ion_1_0' or $2: a no-op
       }
-      if (v.type() == Type::kStruct && !v.annotations().empty() &&
-          v.annotations()[0].has_text && v.annotations()[0].text == "$ion_symbol_table") {
+      if (v.type() == Type::kStruct && !v.annotations().empty() && v.annotations()[0].has_text &&
+          v.annotations()[0].text == "$ion_symbol_table") {
         Status st = ProcessSymbolTable(v);
         if (!st.ok()) return Error(start, st.message());
         continue;
@@ -184,7 +199,15 @@ class Reader {
     char c = *q;
     if (IsWs(c)) return true;
     switch (c) {
-      case '{': case '}': case '[': case ']': case '(': case ')': case ',': case '"': case '\'':
+      case '{':
+      case '}':
+      case '[':
+      case ']':
+      case '(':
+      case ')':
+      case ',':
+      case '"':
+      case '\'':
         return true;
       case '/':
         return q + 1 < end_ && (q[1] == '/' || q[1] == '*');
@@ -234,12 +257,12 @@ class Reader {
   }
 
   Result<Symbol> ResolveSid(const char* start, std::string_view digits) {
-    if (digits.size() > 18) return Error(start, "symbol ID out of range");
-    int64_t sid = 0;
-    for (char c : digits) sid = sid * 10 + (c - '0');
+    if (digits.size() > 19) return Error(start, "symbol ID out of range");
+    uint64_t sid = 0;
+    for (char c : digits) sid = sid * 10 + static_cast<uint64_t>(c - '0');
     if (sid == 0) return Symbol::Unknown();
     SymbolRef ref;
-    if (!symtab_.Lookup(static_cast<uint64_t>(sid), &ref)) {
+    if (!symtab_.Lookup(sid, &ref)) {
       return Error(start, "symbol ID $" + std::string(digits) + " is not in the symbol table");
     }
     return ref.ToSymbol();
@@ -276,22 +299,54 @@ class Reader {
     uint32_t cp = 0;
     int hex_digits = 0;
     switch (c) {
-      case 'a': cp = 0x07; break;
-      case 'b': cp = 0x08; break;
-      case 't': cp = 0x09; break;
-      case 'n': cp = 0x0A; break;
-      case 'f': cp = 0x0C; break;
-      case 'r': cp = 0x0D; break;
-      case 'v': cp = 0x0B; break;
-      case '?': cp = '?'; break;
-      case '0': cp = 0; break;
-      case '\'': cp = '\''; break;
-      case '"': cp = '"'; break;
-      case '/': cp = '/'; break;
-      case '\\': cp = '\\'; break;
-      case 'x': hex_digits = 2; break;
-      case 'u': hex_digits = 4; break;
-      case 'U': hex_digits = 8; break;
+      case 'a':
+        cp = 0x07;
+        break;
+      case 'b':
+        cp = 0x08;
+        break;
+      case 't':
+        cp = 0x09;
+        break;
+      case 'n':
+        cp = 0x0A;
+        break;
+      case 'f':
+        cp = 0x0C;
+        break;
+      case 'r':
+        cp = 0x0D;
+        break;
+      case 'v':
+        cp = 0x0B;
+        break;
+      case '?':
+        cp = '?';
+        break;
+      case '0':
+        cp = 0;
+        break;
+      case '\'':
+        cp = '\'';
+        break;
+      case '"':
+        cp = '"';
+        break;
+      case '/':
+        cp = '/';
+        break;
+      case '\\':
+        cp = '\\';
+        break;
+      case 'x':
+        hex_digits = 2;
+        break;
+      case 'u':
+        hex_digits = 4;
+        break;
+      case 'U':
+        hex_digits = 8;
+        break;
       case '\r':
         if (p_ < end_ && *p_ == '\n') ++p_;
         [[fallthrough]];
@@ -622,7 +677,9 @@ class Reader {
       *out = v;
       return true;
     };
-    auto bad = [&](std::string_view why) { return Error(s, "invalid timestamp: " + std::string(why)); };
+    auto bad = [&](std::string_view why) {
+      return Error(s, "invalid timestamp: " + std::string(why));
+    };
     Timestamp ts;
     int v = 0;
     if (!digits(4, &v)) return bad("year");
@@ -716,8 +773,8 @@ class Reader {
     for (;;) {
       FOLIO_TRY(SkipWs());
       if (p_ >= end_) {
-        return Error(anns.empty() ? p_ : first, anns.empty() ? "expected a value"
-                                                             : "annotation without a value");
+        return Error(anns.empty() ? p_ : first,
+                     anns.empty() ? "expected a value" : "annotation without a value");
       }
       const char* start = p_;
       char c = *p_;
@@ -778,8 +835,8 @@ class Reader {
             std::string_view tn = ScanIdentifier();
             bool found = false;
             for (Type t : {Type::kNull, Type::kBool, Type::kInt, Type::kFloat, Type::kDecimal,
-                           Type::kTimestamp, Type::kSymbol, Type::kString, Type::kClob,
-                           Type::kBlob, Type::kList, Type::kSexp, Type::kStruct}) {
+                           Type::kTimestamp, Type::kSymbol, Type::kString, Type::kClob, Type::kBlob,
+                           Type::kList, Type::kSexp, Type::kStruct}) {
               if (TypeName(t) == tn) {
                 type = t;
                 found = true;
@@ -829,7 +886,8 @@ class Reader {
         *form = SymbolForm::kOperator;
       } else {
         if (!anns.empty()) return Error(start, "annotation without a value");
-        if (static_cast<uint8_t>(c) >= 0x80) return Error(start, "non-ASCII character outside text");
+        if (static_cast<uint8_t>(c) >= 0x80)
+          return Error(start, "non-ASCII character outside text");
         return Error(start, std::string("unexpected '") + c + "'");
       }
       if (!anns.empty()) v.Annotate(std::move(anns));
@@ -949,8 +1007,7 @@ class Reader {
       }
     }
     bool append = imports && imports->type() == Type::kSymbol && !imports->is_null() &&
-                  imports->as_symbol().has_text &&
-                  imports->as_symbol().text == "$ion_symbol_table";
+                  imports->as_symbol().has_text && imports->as_symbol().text == "$ion_symbol_table";
     if (!append) {
       std::vector<std::pair<std::string, int64_t>> ranges;
       if (imports && imports->type() == Type::kList && !imports->is_null()) {

@@ -133,10 +133,10 @@ TEST(TextReader, Timestamps) {
   EXPECT_FALSE(One("2007-02-23T12:14-00:00").as_timestamp().offset_minutes.has_value());
   EXPECT_EQ(One("2000-02-29T"), One("2000-02-29"));
   EXPECT_EQ(One("2007"), Value::Integer(2007));
-  for (const char* bad : {"2007-01", "2007-02-30", "2001-02-29", "2007-01-01T12Z",
-                          "2007-01-01T12:00", "2007-01-01T12:00z", "2007-01-01T12:00+8:00",
-                          "2007-01-01T24:00Z", "2007-01-01T12:00:00.Z", "0000T", "2007-01-01Z",
-                          "2007-01-01T12:00+24:00", "2007-01-01T12:00Z/x"}) {
+  for (const char* bad :
+       {"2007-01", "2007-02-30", "2001-02-29", "2007-01-01T12Z", "2007-01-01T12:00",
+        "2007-01-01T12:00z", "2007-01-01T12:00+8:00", "2007-01-01T24:00Z", "2007-01-01T12:00:00.Z",
+        "0000T", "2007-01-01Z", "2007-01-01T12:00+24:00", "2007-01-01T12:00Z/x"}) {
     ErrorOf(bad);
   }
 }
@@ -146,17 +146,22 @@ TEST(TextReader, Containers) {
   ASSERT_EQ(s.fields().size(), 4u);
   EXPECT_EQ(s.fields()[0].name, Symbol("a"));
   EXPECT_EQ(*s.Get("b c"), Value::List({Value::Integer(1), Value::Integer(2)}));
-  EXPECT_EQ(*s.Get("d"), Value::Sexp({Value::Sym("x"), Value::Sym("+"), Value::Integer(-1),
-                                      Value::Sym("y")}));
+  EXPECT_EQ(*s.Get("d"),
+            Value::Sexp({Value::Sym("x"), Value::Sym("+"), Value::Integer(-1), Value::Sym("y")}));
   EXPECT_EQ(One("(a==b&&c==d)").elements().size(), 7u);
   EXPECT_EQ(One("(a.b)").elements().size(), 3u);
   EXPECT_EQ(One("(-inf)"), Value::Sexp({Value::Float(-HUGE_VAL)}));
   EXPECT_EQ(One("( - )"), Value::Sexp({Value::Sym("-")}));
+  EXPECT_EQ(One("(+1)"), Value::Sexp({Value::Sym("+"), Value::Integer(1)}));
+  EXPECT_EQ(One("(a-1)"), Value::Sexp({Value::Sym("a"), Value::Integer(-1)}));
+  EXPECT_EQ(One("(a//c\n+b)"), Value::Sexp({Value::Sym("a"), Value::Sym("+"), Value::Sym("b")}));
+  EXPECT_EQ(One("(a/b)"), Value::Sexp({Value::Sym("a"), Value::Sym("/"), Value::Sym("b")}));
   EXPECT_EQ(One("{'''a''' '''b''':1}").fields()[0].name, Symbol("ab"));
   EXPECT_EQ(One("{inf:false}").fields()[0].name, Symbol("inf"));
-  for (const char* bad : {"[1,,2]", "[,1]", "{,}", "{a:1,,}", "(1,2)", "[1 2]", "{a 1}",
-                          "{null:1}", "{true:1}", "{nan:1}", "{null.int:1}", "[a+b]", "a.b",
-                          "+", "-", "[", "(", "{", "{a:}", "{a::b:1}", "(1+2)", "[1}", "(a]"}) {
+  for (const char* bad :
+       {"[1,,2]",   "[,1]",    "{,}",          "{a:1,,}",  "(1,2)", "[1 2]", "{a 1}", "{null:1}",
+        "{true:1}", "{nan:1}", "{null.int:1}", "[a+b]",    "a.b",   "+",     "-",     "[",
+        "(",        "{",       "{a:}",         "{a::b:1}", "(1+2)", "[1}",   "(a]"}) {
     ErrorOf(bad);
   }
 }
@@ -166,8 +171,8 @@ TEST(TextReader, Annotations) {
   EXPECT_EQ(v.annotations(), (std::vector<Symbol>{"a", "b", Symbol::Unknown()}));
   EXPECT_EQ(One("a /* c */ :: // d\n 1").annotations().size(), 1u);
   EXPECT_EQ(One("'null'::1").annotations()[0], Symbol("null"));
-  for (const char* bad : {"null::1", "true::1", "nan::1", "null.int::1", "\"s\"::1", "a::",
-                          "a: :1", "(+::a)", "a::+", "'''a'''::1"}) {
+  for (const char* bad : {"null::1", "true::1", "nan::1", "null.int::1", "\"s\"::1", "a::", "a: :1",
+                          "(+::a)", "a::+", "'''a'''::1"}) {
     ErrorOf(bad);
   }
 }
@@ -183,9 +188,9 @@ TEST(TextReader, Keywords) {
 }
 
 TEST(TextReader, NumbersNeedStops) {
-  for (const char* bad : {"1247/bc", "1_", "1__0", "-_1", "0x_1", "0_x1", "1._0", "1_.0",
-                          "+1", "+1.0", "+1e0", "01", "-01", "1e", "1.2.3", "12:", "1a", "0xG",
-                          "0b2", "1d", "123\xC4\xA0", "0x"}) {
+  for (const char* bad : {"1247/bc", "1_",   "1__0", "-_1", "0x_1",        "0_x1", "1._0",  "1_.0",
+                          "+1",      "+1.0", "+1e0", "01",  "-01",         "1e",   "1.2.3", "12:",
+                          "1a",      "0xG",  "0b2",  "1d",  "123\xC4\xA0", "0x"}) {
     ErrorOf(bad);
   }
   EXPECT_EQ(ReadText("1/*c*/2//d\n3")->size(), 3u);
@@ -219,6 +224,13 @@ TEST(TextReader, VersionMarkersAndSymbolTables) {
                 Value::Sym("z"),
                 Value::Struct({Field{Symbol::Unknown("t", 2),
                                      Value::Integer(1).Annotate({Symbol::Unknown("t", 3)})}})}));
+  EXPECT_EQ(read("$ion_symbol_table::{imports:[{name:\"t\",max_id:4611686018427387000}]} "
+                 "$4611686018427387009"),
+            std::vector<Value>{Value::Sym(Symbol::Unknown("t", 4611686018427387000))});
+  ErrorOf(
+      "$ion_symbol_table::{imports:[{name:\"t\",max_id:4611686018427387000}]} "
+      "$4611686018427387010");
+  ErrorOf("$99999999999999999999");
   ErrorOf("$ion_symbol_table::{imports:[{name:\"t\",version:1}]}");
   ErrorOf("$ion_symbol_table::{imports:[{name:\"t\",max_id:-1}]}");
   ErrorOf("$ion_symbol_table::{symbols:[], symbols:[]}");

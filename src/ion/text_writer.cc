@@ -4,6 +4,7 @@
 #include <cmath>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/bytes.h"
@@ -36,22 +37,25 @@ struct ImportPlan {
     int64_t base = 0;  // SID of offset 0 (offset 1 is base + 1)
   };
   std::vector<Entry> entries;
+  std::unordered_map<std::string, size_t> index;  // import name -> position in entries
 
   void Note(const Symbol& s) {
     if (s.has_text || s.import_name.empty() || s.import_offset <= 0) return;
-    for (Entry& e : entries) {
-      if (e.name == s.import_name) {
-        e.max_offset = std::max(e.max_offset, s.import_offset);
-        return;
-      }
+    auto [it, inserted] = index.try_emplace(s.import_name, entries.size());
+    if (inserted) {
+      entries.push_back(Entry{s.import_name, s.import_offset, 0});
+    } else {
+      Entry& e = entries[it->second];
+      e.max_offset = std::max(e.max_offset, s.import_offset);
     }
-    entries.push_back(Entry{s.import_name, s.import_offset, 0});
   }
   void Collect(const Value& v) {
     for (const Symbol& a : v.annotations()) Note(a);
     if (v.is_null()) return;
     switch (v.type()) {
-      case Type::kSymbol: Note(v.as_symbol()); break;
+      case Type::kSymbol:
+        Note(v.as_symbol());
+        break;
       case Type::kList:
       case Type::kSexp:
         for (const Value& e : v.elements()) Collect(e);
@@ -62,7 +66,8 @@ struct ImportPlan {
           Collect(f.value);
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
   void AssignSids() {
@@ -73,16 +78,15 @@ struct ImportPlan {
     }
   }
   int64_t SidOf(const Symbol& s) const {
-    for (const Entry& e : entries) {
-      if (e.name == s.import_name) return e.base + s.import_offset;
-    }
-    return 0;
+    auto it = index.find(s.import_name);
+    return it == index.end() ? 0 : entries[it->second].base + s.import_offset;
   }
 };
 
 class Writer {
  public:
-  Writer(TextStyle style, const ImportPlan* plan) : pretty_(style == TextStyle::kPretty), plan_(plan) {}
+  Writer(TextStyle style, const ImportPlan* plan)
+      : pretty_(style == TextStyle::kPretty), plan_(plan) {}
 
   std::string& out() { return out_; }
 
@@ -111,23 +115,45 @@ class Writer {
       return;
     }
     switch (v.type()) {
-      case Type::kNull: out_ += "null"; break;
-      case Type::kBool: out_ += v.as_bool() ? "true" : "false"; break;
-      case Type::kInt: out_ += v.as_int().ToString(); break;
-      case Type::kFloat: WriteFloat(v.as_float()); break;
-      case Type::kDecimal: out_ += v.as_decimal().ToString(); break;
-      case Type::kTimestamp: out_ += v.as_timestamp().ToString(); break;
-      case Type::kSymbol: WriteSymbol(v.as_symbol()); break;
-      case Type::kString: AppendQuotedText(out_, v.as_string(), '"'); break;
-      case Type::kClob: WriteClob(v.as_bytes()); break;
+      case Type::kNull:
+        out_ += "null";
+        break;
+      case Type::kBool:
+        out_ += v.as_bool() ? "true" : "false";
+        break;
+      case Type::kInt:
+        out_ += v.as_int().ToString();
+        break;
+      case Type::kFloat:
+        WriteFloat(v.as_float());
+        break;
+      case Type::kDecimal:
+        out_ += v.as_decimal().ToString();
+        break;
+      case Type::kTimestamp:
+        out_ += v.as_timestamp().ToString();
+        break;
+      case Type::kSymbol:
+        WriteSymbol(v.as_symbol());
+        break;
+      case Type::kString:
+        AppendQuotedText(out_, v.as_string(), '"');
+        break;
+      case Type::kClob:
+        WriteClob(v.as_bytes());
+        break;
       case Type::kBlob:
         out_ += "{{";
         out_ += Base64Encode(v.as_bytes());
         out_ += "}}";
         break;
       case Type::kList:
-      case Type::kSexp: WriteSequence(v, indent); break;
-      case Type::kStruct: WriteStruct(v, indent); break;
+      case Type::kSexp:
+        WriteSequence(v, indent);
+        break;
+      case Type::kStruct:
+        WriteStruct(v, indent);
+        break;
     }
   }
 
@@ -225,7 +251,8 @@ bool IsPlainIdentifier(std::string_view text) {
   if (text[0] == '$') {
     // $<digits> is a symbol ID, and $ion_<n>_<n> may be read as a version marker.
     bool all_digits = text.size() > 1;
-    for (size_t i = 1; i < text.size(); ++i) all_digits = all_digits && text[i] >= '0' && text[i] <= '9';
+    for (size_t i = 1; i < text.size(); ++i)
+      all_digits = all_digits && text[i] >= '0' && text[i] <= '9';
     if (all_digits) return false;
     if (text.substr(0, 5) == "$ion_") return false;
   }
@@ -241,10 +268,18 @@ void AppendQuotedText(std::string& out, std::string_view text, char quote) {
       out += ch;
     } else if (c < 0x20 || c == 0x7F) {
       switch (ch) {
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default: AppendHexEscape(out, c); break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          AppendHexEscape(out, c);
+          break;
       }
     } else {
       out += ch;

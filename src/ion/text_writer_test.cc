@@ -113,6 +113,7 @@ TEST(TextWriter, SharedImportGapsSurvive) {
       Value::Struct({Field{Symbol::Unknown("other", 1),
                            Value::Integer(1).Annotate({Symbol::Unknown("com.example", 2)})}}),
       Value::Sym(Symbol::Unknown()),
+      Value::Sym(Symbol::Unknown("huge", int64_t{1} << 61)),
   };
   ExpectRoundTrip(values);
   EXPECT_EQ(WriteText(values[0]),

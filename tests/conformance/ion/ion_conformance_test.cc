@@ -3,9 +3,9 @@
 // Every file under testdata/ion-tests/iontestdata is put in exactly one class:
 //   bad                        every file must fail to read (the reader materialises everything);
 //   good/equivs                each top-level group's members must all be equal (all pairs);
-//   good/non-equivs            each group's distinct members must all differ (and equal themselves);
-//   good/timestamp/equivTimeline  each group's timestamps must denote the same instant;
-//   good (the rest)            must read.
+//   good/non-equivs            each group's distinct members must all differ (and equal
+//   themselves); good/timestamp/equivTimeline  each group's timestamps must denote the same
+//   instant; good (the rest)            must read.
 // Every good-class file is also round-tripped: text, binary, text->binary->text and
 // binary->text->binary, each compared with Ion data-model equality against the first read.
 // Groups annotated `embedded_documents` hold strings that are whole Ion documents; their parsed
@@ -48,11 +48,16 @@ constexpr Class kClasses[] = {Class::kBad, Class::kEquivs, Class::kNonEquivs, Cl
 
 const char* ClassName(Class c) {
   switch (c) {
-    case Class::kBad: return "bad";
-    case Class::kEquivs: return "good/equivs";
-    case Class::kNonEquivs: return "good/non-equivs";
-    case Class::kTimeline: return "good/timestamp/equivTimeline";
-    case Class::kGood: return "good";
+    case Class::kBad:
+      return "bad";
+    case Class::kEquivs:
+      return "good/equivs";
+    case Class::kNonEquivs:
+      return "good/non-equivs";
+    case Class::kTimeline:
+      return "good/timestamp/equivTimeline";
+    case Class::kGood:
+      return "good";
   }
   return "?";
 }
@@ -109,7 +114,8 @@ std::string RoundTrips(const std::vector<Value>& values) {
 #if FOLIO_ION_HAS_BINARY
   Result<std::vector<Value>> b = ReadBinary(WriteBinary(values));
   if (std::string e = check("binary", b); !e.empty()) return e;
-  if (std::string e = check("text->binary->text", ReadText(WriteText(*ReadBinary(WriteBinary(*t)))));
+  if (std::string e =
+          check("text->binary->text", ReadText(WriteText(*ReadBinary(WriteBinary(*t)))));
       !e.empty()) {
     return e;
   }
@@ -147,8 +153,8 @@ std::string CheckGroups(Class cls, const std::vector<Value>& groups) {
     const std::vector<Value>& m = *members;
     for (size_t i = 0; i < m.size(); ++i) {
       for (size_t j = 0; j < m.size(); ++j) {
-        std::string where = "group " + std::to_string(g) + " members " + std::to_string(i) +
-                            "," + std::to_string(j) + ": ";
+        std::string where = "group " + std::to_string(g) + " members " + std::to_string(i) + "," +
+                            std::to_string(j) + ": ";
         if (cls == Class::kTimeline) {
           if (m[i].type() != Type::kTimestamp || m[i].is_null() ||
               m[j].type() != Type::kTimestamp || m[j].is_null()) {
@@ -158,7 +164,8 @@ std::string CheckGroups(Class cls, const std::vector<Value>& groups) {
             return where + "different instants " + m[i].ToString() + " vs " + m[j].ToString();
           }
         } else if (cls == Class::kEquivs || i == j) {
-          if (m[i] != m[j]) return where + "not equal: " + m[i].ToString() + " vs " + m[j].ToString();
+          if (m[i] != m[j])
+            return where + "not equal: " + m[i].ToString() + " vs " + m[j].ToString();
         } else if (m[i] == m[j]) {
           return where + "equal but must differ: " + m[i].ToString() + " vs " + m[j].ToString();
         }
@@ -232,8 +239,8 @@ TEST(IonConformance, IonTests) {
     total.failed += c.failed;
     total.skipped += c.skipped;
   }
-  table += "| **total** | " + std::to_string(total.passed) + " | " +
-           std::to_string(total.failed) + " | " + std::to_string(total.skipped) + " |\n";
+  table += "| **total** | " + std::to_string(total.passed) + " | " + std::to_string(total.failed) +
+           " | " + std::to_string(total.skipped) + " |\n";
   for (const std::string& s : skips) std::printf("skipped %s\n", s.c_str());
   for (const std::string& f : failures) std::printf("FAILED %s\n", f.c_str());
   std::printf("ion-tests: %d passed, %d failed, %d skipped\n", total.passed, total.failed,
@@ -245,7 +252,8 @@ TEST(IonConformance, IonTests) {
     size_t b = text.find(begin), e = text.find(end);
     ASSERT_TRUE(b != std::string::npos && e != std::string::npos && b < e) << doc;
     std::string body = "\n" + table + "\nSkipped:\n\n";
-    for (const std::string& s : skips) body += "- `" + s.substr(0, s.find(':')) + "`" + s.substr(s.find(':')) + "\n";
+    for (const std::string& s : skips)
+      body += "- `" + s.substr(0, s.find(':')) + "`" + s.substr(s.find(':')) + "\n";
     body += "\n`ion-tests: " + std::to_string(total.passed) + " passed, " +
             std::to_string(total.failed) + " failed, " + std::to_string(total.skipped) +
             " skipped`\n";

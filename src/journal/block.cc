@@ -103,8 +103,8 @@ bool IsMillisUtc(const ion::Timestamp& t) {
 // ---- BlockAddress ----
 
 Value BlockAddress::ToIon() const {
-  return Value::Struct({{"strandId", Str(strand_id)},
-                        {"sequenceNo", Int(static_cast<int64_t>(sequence_no))}});
+  return Value::Struct(
+      {{"strandId", Str(strand_id)}, {"sequenceNo", Int(static_cast<int64_t>(sequence_no))}});
 }
 
 Result<BlockAddress> BlockAddress::FromIon(const Value& v) {
@@ -200,10 +200,10 @@ Value TransactionInfo::ToIon() const {
   for (const auto& d : documents) {
     Value::Elements idx;
     for (int64_t i : d.statements) idx.push_back(Int(i));
-    docs.push_back({ion::Symbol(d.document_id),
-                    Value::Struct({{"tableName", Str(d.table_name)},
-                                   {"tableId", Str(d.table_id)},
-                                   {"statements", Value::List(std::move(idx))}})});
+    docs.push_back(
+        {ion::Symbol(d.document_id), Value::Struct({{"tableName", Str(d.table_name)},
+                                                    {"tableId", Str(d.table_id)},
+                                                    {"statements", Value::List(std::move(idx))}})});
   }
   return Value::Struct({{"statements", Value::List(std::move(stmts))},
                         {"documents", Value::Struct(std::move(docs))}});
@@ -270,7 +270,8 @@ Result<RedactionInfo> RedactionInfo::FromIon(const Value& v) {
   RedactionInfo info;
   for (const auto& r : revs->elements()) {
     FOLIO_TRY(RequireStruct(r, "redactionInfo.revisions[]"));
-    FOLIO_TRY(OnlyFields(r, "redactedRevision", {"blockAddress", "tableId", "documentId", "version"}));
+    FOLIO_TRY(
+        OnlyFields(r, "redactedRevision", {"blockAddress", "tableId", "documentId", "version"}));
     RedactedRevisionRef ref;
     const Value* addr = r.Get("blockAddress");
     if (addr == nullptr) return Bad("redactedRevision", "blockAddress", "missing");
@@ -292,8 +293,8 @@ Value Block::ToIon() const {
   f.push_back({"blockTimestamp", Value::Time(timestamp)});
   f.push_back({"blockHash", Blob(block_hash)});
   f.push_back({"entriesHash", Blob(entries_hash)});
-  f.push_back({"previousBlockHash", previous_block_hash ? Blob(*previous_block_hash)
-                                                        : Value::Blob(Bytes())});
+  f.push_back({"previousBlockHash",
+               previous_block_hash ? Blob(*previous_block_hash) : Value::Blob(Bytes())});
   Value::Elements list;
   for (const auto& h : entries_hash_list) list.push_back(Blob(h));
   f.push_back({"entriesHashList", Value::List(std::move(list))});
@@ -309,10 +310,10 @@ Value Block::ToIon() const {
 Result<Block> Block::FromIon(const Value& v) {
   auto parse = [&]() -> Result<Block> {
     FOLIO_TRY(RequireStruct(v, "block"));
-    FOLIO_TRY(OnlyFields(v, "block",
-                         {"blockAddress", "transactionId", "blockTimestamp", "blockHash",
-                          "entriesHash", "previousBlockHash", "entriesHashList",
-                          "transactionInfo", "redactionInfo", "revisions"}));
+    FOLIO_TRY(OnlyFields(
+        v, "block",
+        {"blockAddress", "transactionId", "blockTimestamp", "blockHash", "entriesHash",
+         "previousBlockHash", "entriesHashList", "transactionInfo", "redactionInfo", "revisions"}));
     Block b;
     FOLIO_ASSIGN_OR_RETURN(const Value* addr,
                            Field(v, "block", "blockAddress", ion::Type::kStruct));
@@ -467,10 +468,11 @@ Status VerifyBlockHashes(const Block& block) {
   }
   for (size_t i = 0; i < e->list.size(); ++i) {
     if (e->list[i] != block.entries_hash_list[i]) {
-      std::string name = i == 0                       ? "H(transactionInfo)"
-                         : i + 1 == e->list.size()    ? "H(blockAddress, transactionId, blockTimestamp)"
-                         : i == 1 && !rh.empty()      ? "revisionsRoot"
-                                                      : "H(redactionInfo)";
+      std::string name = i == 0 ? "H(transactionInfo)"
+                         : i + 1 == e->list.size()
+                             ? "H(blockAddress, transactionId, blockTimestamp)"
+                         : i == 1 && !rh.empty() ? "revisionsRoot"
+                                                 : "H(redactionInfo)";
       return mismatch("entriesHashList[" + std::to_string(i) + "] (" + name + ")", e->list[i],
                       block.entries_hash_list[i]);
     }
@@ -510,7 +512,9 @@ void BlockBuilder::AddDocumentStatement(std::string_view document_id, std::strin
   }
 }
 
-void BlockBuilder::AddRevision(Revision revision) { block_.revisions.push_back(std::move(revision)); }
+void BlockBuilder::AddRevision(Revision revision) {
+  block_.revisions.push_back(std::move(revision));
+}
 
 void BlockBuilder::SetRedactionInfo(RedactionInfo info) { block_.redaction_info = std::move(info); }
 

@@ -74,7 +74,9 @@ Result<TipRecord> DecodeTipRecord(std::string_view bytes) {
 }
 
 Journal::Journal(kv::Store& store, std::string prefix, std::string strand_id, JournalTip tip)
-    : store_(store), prefix_(std::move(prefix)), strand_id_(std::move(strand_id)),
+    : store_(store),
+      prefix_(std::move(prefix)),
+      strand_id_(std::move(strand_id)),
       tip_(std::move(tip)) {}
 
 std::string Journal::BlockKey(uint64_t seq) const {
@@ -96,8 +98,7 @@ std::string Journal::TipKey() const { return prefix_ + "T"; }
 
 Result<std::unique_ptr<Journal>> Journal::Open(kv::Store& store, std::string key_prefix,
                                                std::string strand_id) {
-  if (strand_id.size() != 22 ||
-      !std::all_of(strand_id.begin(), strand_id.end(), [](char c) {
+  if (strand_id.size() != 22 || !std::all_of(strand_id.begin(), strand_id.end(), [](char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
       })) {
     return Status::InvalidArgument("strand id must be 22 Base62 characters");

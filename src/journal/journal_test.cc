@@ -179,8 +179,7 @@ TEST(BlockTest, IonRoundTripAndShape) {
     // QLDB field names and types the verifiers read.
     ASSERT_NE(v.Get("blockHash"), nullptr);
     EXPECT_EQ(v.Get("blockHash")->type(), ion::Type::kBlob);
-    EXPECT_EQ(v.Get("blockAddress")->Get("sequenceNo")->as_int().small(),
-              static_cast<int64_t>(n));
+    EXPECT_EQ(v.Get("blockAddress")->Get("sequenceNo")->as_int().small(), static_cast<int64_t>(n));
     EXPECT_EQ(v.Get("previousBlockHash")->as_bytes().size(), n == 0 ? 0u : 32u);
     const auto& revs = v.Get("revisions")->elements();
     for (size_t i = 0; i < revs.size(); ++i) {
@@ -360,8 +359,8 @@ TEST(JournalTest, GroupCommitAppendDoesNotPublishUntilAsked) {
 }
 
 TEST(JournalTest, RestartRecoversTipOnRocksDb) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("folio_journal_test_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("folio_journal_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::vector<Hash256> hashes;
   Hash256 digest_before{};

@@ -50,7 +50,8 @@ class Verifier {
                                   std::to_string(key_seq) + ")");
       }
       auto value = ion::ReadOne(AsSpan(it->value()));
-      if (!value.ok()) return Status::Corruption(where + "unreadable Ion: " + value.status().message());
+      if (!value.ok())
+        return Status::Corruption(where + "unreadable Ion: " + value.status().message());
       auto block = Block::FromIon(*value);
       if (!block.ok()) return Status::Corruption(where + block.status().message());
       FOLIO_TRY(CheckBlock(*block, seq));
@@ -67,9 +68,8 @@ class Verifier {
   Status CheckBlock(const Block& b, uint64_t seq) {
     const std::string where = "block " + std::to_string(seq) + ": ";
     if (b.address.sequence_no != seq) {
-      return Status::Corruption(where + "blockAddress.sequenceNo: expected " +
-                                std::to_string(seq) + ", stored " +
-                                std::to_string(b.address.sequence_no));
+      return Status::Corruption(where + "blockAddress.sequenceNo: expected " + std::to_string(seq) +
+                                ", stored " + std::to_string(b.address.sequence_no));
     }
     if (seq == 0) {
       report_.strand_id = b.address.strand_id;
@@ -88,7 +88,8 @@ class Verifier {
           where + "previousBlockHash: expected " + Hex(*report_.last_block_hash) + ", stored " +
           (b.previous_block_hash ? Hex(*b.previous_block_hash) : std::string("empty")));
     }
-    for (const auto& r : b.revisions) ++(r.is_system ? report_.system_revisions : report_.user_revisions);
+    for (const auto& r : b.revisions)
+      ++(r.is_system ? report_.system_revisions : report_.user_revisions);
     report_.last_block_hash = b.block_hash;
 
     // Extend the accumulator and compare each node it completes with the stored one.
@@ -131,7 +132,8 @@ class Verifier {
   Status CheckEnd(const std::optional<TipRecord>& tip) {
     const uint64_t n = report_.blocks;
     if (!tip) {
-      if (n != 0) return Status::Corruption("journal: " + std::to_string(n) + " blocks but no tip record");
+      if (n != 0)
+        return Status::Corruption("journal: " + std::to_string(n) + " blocks but no tip record");
     } else {
       if (tip->size != n) {
         return Status::Corruption("journal tip record: expected " + std::to_string(n) +

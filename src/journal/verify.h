@@ -39,8 +39,8 @@ struct VerifyReport {
   uint64_t blocks = 0;
   uint64_t user_revisions = 0;
   uint64_t system_revisions = 0;
-  std::string strand_id;              // empty for an empty journal
-  std::optional<Hash256> digest;      // digest at the last block
+  std::string strand_id;          // empty for an empty journal
+  std::optional<Hash256> digest;  // digest at the last block
   std::optional<Hash256> last_block_hash;
 };
 

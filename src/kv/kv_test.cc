@@ -1,3 +1,5 @@
+#include "kv/kv.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -5,7 +7,6 @@
 #include <functional>
 #include <string>
 
-#include "kv/kv.h"
 #include "kv/mem_store.h"
 #include "kv/rocks_store.h"
 
@@ -14,9 +15,9 @@ namespace {
 
 std::string TempDir(const std::string& tag) {
   static std::atomic<int> counter{0};
-  auto dir = std::filesystem::temp_directory_path() /
-             ("folio_kv_test_" + tag + "_" + std::to_string(::getpid()) + "_" +
-              std::to_string(counter++));
+  auto dir =
+      std::filesystem::temp_directory_path() /
+      ("folio_kv_test_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   return dir.string();
 }
@@ -139,8 +140,7 @@ TEST_P(StoreTest, SnapshotIsolation) {
   EXPECT_EQ(*store_->Get("k", {.snapshot = snap.get()}), "old");
   EXPECT_EQ(*store_->Get("k"), "new");
   EXPECT_EQ(*store_->Get("gone", {.snapshot = snap.get()}), "here");
-  EXPECT_EQ(store_->Get("added", {.snapshot = snap.get()}).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(store_->Get("added", {.snapshot = snap.get()}).status().code(), StatusCode::kNotFound);
   std::vector<std::string> keys = {"k", "added"};
   auto rs = store_->MultiGet(keys, {.snapshot = snap.get()});
   EXPECT_EQ(*rs[0], "old");
@@ -160,16 +160,16 @@ TEST(PrefixUpperBoundTest, Cases) {
 
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreTest,
-    ::testing::Values(
-        Backend{"mem", [](const std::string&) -> std::unique_ptr<Store> {
-                  return std::make_unique<MemStore>();
-                }},
-        Backend{"rocks",
-                [](const std::string& dir) -> std::unique_ptr<Store> {
-                  auto r = RocksStore::Open(dir);
-                  EXPECT_TRUE(r.ok()) << r.status().ToString();
-                  return r.ok() ? std::unique_ptr<Store>(std::move(*r)) : nullptr;
-                }}),
+    ::testing::Values(Backend{"mem",
+                              [](const std::string&) -> std::unique_ptr<Store> {
+                                return std::make_unique<MemStore>();
+                              }},
+                      Backend{"rocks",
+                              [](const std::string& dir) -> std::unique_ptr<Store> {
+                                auto r = RocksStore::Open(dir);
+                                EXPECT_TRUE(r.ok()) << r.status().ToString();
+                                return r.ok() ? std::unique_ptr<Store>(std::move(*r)) : nullptr;
+                              }}),
     [](const auto& info) { return info.param.name; });
 
 TEST(MemStoreTest, DropUnsyncedWrites) {

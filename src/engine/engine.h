@@ -44,6 +44,7 @@ struct EngineOptions {
   std::string region = "us-east-1";      // Used in ARNs.
   std::string account_id = "000000000000";
   bool sync_commits = true;              // fsync every commit group. Default: true.
+  size_t max_ledgers = 5;                // QLDB's default quota of active ledgers. Default: 5.
 };
 
 struct LedgerInfo {

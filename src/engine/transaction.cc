@@ -6,7 +6,9 @@
 #include "engine/ledger_impl.h"
 #include "engine/limits.h"
 #include "ion/ion.h"
-#include "partiql/executor.h"
+#include "partiql/eval.h"
+#include "partiql/parser.h"
+#include "partiql/pvalue.h"
 #include "storage/state.h"
 
 namespace folio::engine {
@@ -589,6 +591,20 @@ Result<Value> TransactionImpl::RedactRevision(const Value& block_address, std::s
   return out;
 }
 
+Result<std::vector<Value>> TransactionImpl::RunStatement(std::string_view statement,
+                                                         std::span<const Value> parameters) {
+  FOLIO_ASSIGN_OR_RETURN(auto parsed, partiql::ParseStatement(statement));
+  FOLIO_ASSIGN_OR_RETURN(partiql::ExecResult result, partiql::Evaluate(*parsed, this, parameters));
+  std::vector<Value> rows;
+  if (partiql::IsBag(result.value)) {
+    rows.reserve(result.value.elements().size());
+    for (Value& v : result.value.elements()) rows.push_back(partiql::ToIon(std::move(v)));
+  } else {
+    rows.push_back(partiql::ToIon(std::move(result.value)));
+  }
+  return rows;
+}
+
 TransactionImpl::Overlay TransactionImpl::SaveOverlay() const {
   return Overlay{documents_, document_order_, changed_tables_, created_indexes_, dropped_indexes_,
                  redaction_, write_ios_};
@@ -616,8 +632,7 @@ Result<StatementResult> TransactionImpl::Execute(std::string_view statement,
 
   int64_t reads_before = read_ios_, writes_before = write_ios_;
   Overlay saved = SaveOverlay();
-  partiql::FunctionContext context{id_, Now()};
-  Result<std::vector<Value>> rows = partiql::Execute(statement, parameters, *this, context);
+  Result<std::vector<Value>> rows = RunStatement(statement, parameters);
   if (!rows.ok()) {
     RestoreOverlay(std::move(saved));
     return rows.status();

@@ -139,6 +139,8 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
     int64_t write_ios;
   };
   Overlay SaveOverlay() const;
+  Result<std::vector<ion::Value>> RunStatement(std::string_view statement,
+                                               std::span<const ion::Value> parameters);
   void RestoreOverlay(Overlay o);
   Status CheckOpen() const;
   Result<const storage::TableInfo*> WritableTable(std::string_view name);

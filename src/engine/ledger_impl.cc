@@ -1,0 +1,432 @@
+#include "engine/ledger_impl.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "engine/ids.h"
+#include "ion/ion.h"
+#include "kv/rocks_store.h"
+#include "storage/state.h"
+
+namespace folio::engine {
+
+using ion::Value;
+using storage::Revision;
+using storage::TableInfo;
+
+namespace {
+constexpr size_t kPruneThreshold = 50000;
+
+// The system revision hash recorded in a block for a table definition change.
+Result<Hash256> TableChangeHash(const TableInfo& t) { return ion::IonHashSha256(t.ToIon()); }
+}  // namespace
+
+LedgerImpl::LedgerImpl(std::string name, std::unique_ptr<kv::Store> store,
+                       const LedgerOptions& options)
+    : name_(std::move(name)), store_(std::move(store)), options_(options) {}
+
+Result<std::shared_ptr<LedgerImpl>> LedgerImpl::Open(std::string name, const std::string& directory,
+                                                     bool create, const LedgerOptions& options) {
+  FOLIO_ASSIGN_OR_RETURN(auto store, kv::RocksStore::Open(directory));
+  std::shared_ptr<LedgerImpl> ledger(new LedgerImpl(std::move(name), std::move(store), options));
+  FOLIO_TRY(ledger->Load(create));
+  ledger->committer_ = std::thread([l = ledger.get()] { l->CommitterLoop(); });
+  return ledger;
+}
+
+Status LedgerImpl::Load(bool create) {
+  Result<std::string> strand = store_->Get(storage::keys::Meta("strand"));
+  if (strand.ok()) {
+    strand_id_ = *strand;
+  } else if (strand.status().code() == StatusCode::kNotFound && create) {
+    strand_id_ = NewId();
+    kv::WriteBatch batch;
+    batch.Put(storage::keys::Meta("strand"), strand_id_);
+    FOLIO_TRY(store_->Write(batch));
+  } else if (strand.status().code() == StatusCode::kNotFound) {
+    return Status::Corruption("ledger " + name_ + " has no strand id");
+  } else {
+    return strand.status();
+  }
+  FOLIO_ASSIGN_OR_RETURN(journal_, journal::Journal::Open(*store_, storage::keys::JournalPrefix(), strand_id_));
+  storage::StateReader reader(store_.get(), nullptr);
+  FOLIO_ASSIGN_OR_RETURN(std::vector<TableInfo> tables, reader.ListTables());
+  auto catalog = std::make_shared<CatalogState>();
+  for (TableInfo& t : tables) catalog->tables[t.table_id] = std::move(t);
+  catalog_ = std::move(catalog);
+  return Status::OK();
+}
+
+LedgerImpl::~LedgerImpl() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
+}
+
+void LedgerImpl::Close() {
+  std::lock_guard lock(mu_);
+  closed_ = true;
+}
+
+ion::Timestamp LedgerImpl::Now() {
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  std::lock_guard lock(time_mu_);
+  last_now_millis_ = std::max(last_now_millis_, ms);
+  return ion::Timestamp::FromEpochMillis(last_now_millis_);
+}
+
+Result<std::unique_ptr<Transaction>> LedgerImpl::BeginTransaction() {
+  std::unique_ptr<kv::Snapshot> snapshot;
+  uint64_t seq;
+  std::shared_ptr<const CatalogState> catalog;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return Status::NotFound("Ledger " + name_ + " does not exist");
+    snapshot = store_->NewSnapshot();
+    seq = write_seq_;
+    catalog = catalog_;
+    active_snapshots_.insert(seq);
+  }
+  return std::unique_ptr<Transaction>(std::make_unique<TransactionImpl>(
+      shared_from_this(), NewId(), std::move(snapshot), seq, std::move(catalog)));
+}
+
+void LedgerImpl::EndTransaction(uint64_t snapshot_seq) {
+  std::lock_guard lock(mu_);
+  auto it = active_snapshots_.find(snapshot_seq);
+  if (it != active_snapshots_.end()) active_snapshots_.erase(it);
+}
+
+Status LedgerImpl::CommitTransaction(TransactionImpl& txn) {
+  CommitRequest request{&txn, Status::OK(), false};
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return Status::Internal("ledger is shutting down");
+    queue_.push_back(&request);
+  }
+  queue_cv_.notify_one();
+  std::unique_lock lock(queue_mu_);
+  done_cv_.wait(lock, [&] { return request.done; });
+  return request.result;
+}
+
+void LedgerImpl::CommitterLoop() {
+  for (;;) {
+    std::vector<CommitRequest*> group;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping with nothing left
+      group.assign(queue_.begin(), queue_.end());
+      queue_.clear();
+    }
+    CommitGroup(group);
+    {
+      std::lock_guard lock(queue_mu_);
+      for (CommitRequest* r : group) r->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+namespace {
+
+// What one transaction of a group contributes, kept until the batch is durable.
+struct StagedCommit {
+  std::vector<std::string> written_keys;
+};
+
+}  // namespace
+
+void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
+  kv::WriteBatch batch;
+  journal::JournalTip tip = journal_->tip();
+  // Keys written by earlier members of this group, for validating later members.
+  std::unordered_map<std::string, bool> group_writes;
+  std::shared_ptr<const CatalogState> base_catalog;
+  {
+    std::lock_guard lock(mu_);
+    base_catalog = catalog_;
+  }
+  auto catalog = std::make_shared<CatalogState>(*base_catalog);
+  std::vector<std::pair<CommitRequest*, std::vector<std::string>>> staged;
+  ion::Timestamp now = Now();
+
+  for (CommitRequest* request : group) {
+    TransactionImpl& txn = *request->txn;
+    // OCC validation: nothing read may have been written after the snapshot.
+    bool conflict = false;
+    for (const std::string& key : txn.read_keys()) {
+      auto it = last_write_.find(key);
+      if ((it != last_write_.end() && it->second > txn.snapshot_seq()) || group_writes.count(key)) {
+        conflict = true;
+        break;
+      }
+    }
+    if (conflict) {
+      request->result = Status::Conflict(
+          "Optimistic concurrency control (OCC) failure encountered while committing the transaction");
+      continue;
+    }
+    if (!txn.has_writes()) continue;  // read-only: nothing to journal
+
+    std::vector<std::string> written;
+    kv::WriteBatch txn_batch;
+    journal::BlockBuilder builder(txn.id(), now);
+    for (const StatementRecord& s : txn.statements()) {
+      builder.AddStatement(s.text, s.start_time, s.digest);
+    }
+    Status st = Status::OK();
+    // Table definitions first: later document writes index under the new definitions.
+    for (const auto& [table_id, table] : txn.changed_tables()) {
+      auto previous = catalog->tables.find(table_id);
+      written.push_back(OccCatalogKey());
+      written.push_back(OccNameKey(table.name));
+      if (previous == catalog->tables.end() || previous->second.active() != table.active()) {
+        written.push_back(OccTableKey(table_id));
+      }
+      catalog->tables[table_id] = table;
+      storage::PutTable(txn_batch, table);
+      Result<Hash256> h = TableChangeHash(table);
+      if (!h.ok()) {
+        st = h.status();
+        break;
+      }
+      builder.AddRevision(journal::Revision::System(*h));
+    }
+    // Indexes dropped: remove their entries.
+    for (const auto& [table_id, index] : txn.dropped_indexes()) {
+      auto it = store_->NewIterator(kv::PrefixRange(storage::keys::IndexPrefix(table_id, index.index_id)));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) txn_batch.Delete(it->key());
+      if (!it->status().ok()) st = it->status();
+    }
+    // Indexes created: entries for every live document (OCC guarantees the table did not
+    // change since the snapshot, so the latest state equals the snapshot's).
+    for (const auto& [table_id, index_id] : txn.created_indexes()) {
+      if (!st.ok()) break;
+      const TableInfo& table = catalog->tables.at(table_id);
+      const storage::IndexInfo* index = table.FindIndexById(index_id);
+      if (index == nullptr) continue;
+      storage::StateReader reader(store_.get(), nullptr);
+      st = reader.ScanCurrent(table_id, [&](Revision&& r) -> Status {
+        if (txn.PendingFor(r.document_id) != nullptr) return Status::OK();  // written below
+        return storage::PutIndexEntry(txn_batch, table, *index, r);
+      });
+    }
+    // Documents.
+    uint64_t sequence_no = tip.size;
+    for (const std::string& doc_id : txn.document_order()) {
+      if (!st.ok()) break;
+      const PendingDocument& p = txn.documents().at(doc_id);
+      const TableInfo& table = catalog->tables.at(p.table_id);
+      for (int64_t s : p.statements) {
+        builder.AddDocumentStatement(doc_id, table.name, table.table_id, static_cast<size_t>(s));
+      }
+      journal::RevisionMetadata meta{doc_id, p.base ? static_cast<int64_t>(p.base->version) + 1 : 0,
+                                     now, txn.id()};
+      builder.AddRevision(journal::Revision::User(meta, p.data));
+      written.push_back(OccDocKey(doc_id));
+      written.push_back(OccTableKey(p.table_id));
+      for (const storage::IndexInfo& index : table.indexes) {
+        for (const std::optional<Value>* data : {&p.data, p.base ? &p.base->data : nullptr}) {
+          if (data == nullptr || !*data) continue;
+          if (const Value* f = (*data)->Get(index.field)) {
+            Result<Hash256> h = storage::IndexKeyHash(*f);
+            if (h.ok()) written.push_back(OccIndexKey(table.table_id, index.field, *h));
+          }
+        }
+      }
+    }
+    // Redaction.
+    if (st.ok() && txn.redaction()) {
+      const RedactionRequest& r = *txn.redaction();
+      written.push_back(OccDocKey(r.document_id));
+      journal::RedactionInfo info;
+      info.revisions.push_back(journal::RedactedRevisionRef{
+          journal::BlockAddress{strand_id_, r.sequence_no}, r.table_id, r.document_id,
+          static_cast<int64_t>(r.version)});
+      builder.SetRedactionInfo(std::move(info));
+      Result<journal::Block> target = journal_->GetBlock(r.sequence_no);
+      if (!target.ok()) {
+        st = target.status();
+      } else {
+        std::optional<size_t> index = target->FindRevision(r.document_id);
+        if (!index) {
+          st = Status::NotFound("revision to redact is not in its block");
+        } else {
+          st = journal_->StageRedaction(r.sequence_no, *index, txn_batch);
+          if (st.ok()) {
+            storage::StateReader reader(store_.get(), nullptr);
+            Result<std::optional<Revision>> hist = reader.GetRevision(r.table_id, r.document_id, r.version);
+            if (!hist.ok()) {
+              st = hist.status();
+            } else if (*hist && (*hist)->data) {
+              Revision redacted = **hist;
+              Result<Hash256> dh = ion::IonHashSha256(*redacted.data);
+              if (!dh.ok()) {
+                st = dh.status();
+              } else {
+                redacted.data.reset();
+                redacted.data_hash = *dh;
+                storage::PutHistoryOnly(txn_batch, r.table_id, redacted);
+              }
+            }
+          }
+        }
+      }
+    }
+    if (!st.ok()) {
+      request->result = st;
+      // The catalog copy may hold this transaction's table changes: rebuild from the base plus
+      // the transactions staged before it.
+      catalog = std::make_shared<CatalogState>(*base_catalog);
+      for (auto& [req, keys] : staged) {
+        for (const auto& [id, t] : req->txn->changed_tables()) catalog->tables[id] = t;
+      }
+      continue;
+    }
+    journal::Block block = std::move(builder).Take();
+    Result<journal::JournalTip> next = journal_->Append(tip, block, txn_batch);
+    if (!next.ok()) {
+      request->result = next.status();
+      continue;
+    }
+    // Document state, now that the block address and revision hashes are known.
+    for (const journal::Revision& rev : block.revisions) {
+      if (rev.is_system || !st.ok()) continue;
+      const PendingDocument& p = txn.documents().at(rev.metadata.id);
+      const TableInfo& table = catalog->tables.at(p.table_id);
+      Revision r;
+      r.strand_id = strand_id_;
+      r.sequence_no = sequence_no;
+      r.hash = rev.hash;
+      r.data = p.data;
+      r.document_id = rev.metadata.id;
+      r.version = static_cast<uint64_t>(rev.metadata.version);
+      r.tx_time = now;
+      r.tx_id = txn.id();
+      st = storage::PutRevision(txn_batch, table, r, p.base);
+    }
+    if (!st.ok()) {
+      request->result = st;
+      continue;
+    }
+    tip = *next;
+    batch.Append(txn_batch);
+    for (const std::string& k : written) group_writes[k] = true;
+    staged.emplace_back(request, std::move(written));
+  }
+
+  if (staged.empty()) return;
+  // mu_ is held across the write so that no transaction can begin on a snapshot that holds
+  // this group's data but not its write_seq_ (which would make it conflict spuriously).
+  std::lock_guard lock(mu_);
+  Status write_status = store_->Write(batch, kv::WriteOptions{options_.sync_commits});
+  if (!write_status.ok()) {
+    for (auto& [req, keys] : staged) req->result = write_status;
+    return;
+  }
+  Status published = journal_->Publish(tip);
+  if (!published.ok()) {
+    for (auto& [req, keys] : staged) req->result = published;
+    return;
+  }
+  for (auto& [req, keys] : staged) {
+    ++write_seq_;
+    for (std::string& k : keys) last_write_[std::move(k)] = write_seq_;
+  }
+  catalog_ = std::move(catalog);
+  if (last_write_.size() > kPruneThreshold) {
+    uint64_t horizon = active_snapshots_.empty() ? write_seq_ : *active_snapshots_.begin();
+    std::erase_if(last_write_, [&](const auto& kv) { return kv.second <= horizon; });
+  }
+}
+
+Result<BlockAddress> LedgerImpl::ResolveTip(const std::optional<BlockAddress>& tip) {
+  journal::JournalTip current = journal_->tip();
+  if (current.empty()) {
+    return Status::FailedPrecondition("Ledger " + name_ + " has no journal blocks yet");
+  }
+  if (!tip) return BlockAddress{strand_id_, current.size - 1};
+  if (tip->strand_id != strand_id_) {
+    return Status::InvalidArgument("DigestTipAddress strandId does not belong to ledger " + name_);
+  }
+  if (tip->sequence_no >= current.size) {
+    return Status::InvalidArgument("DigestTipAddress sequenceNo " + std::to_string(tip->sequence_no) +
+                                   " is beyond the journal tip");
+  }
+  return *tip;
+}
+
+Result<DigestInfo> LedgerImpl::GetDigest() {
+  FOLIO_ASSIGN_OR_RETURN(BlockAddress tip, ResolveTip(std::nullopt));
+  FOLIO_ASSIGN_OR_RETURN(Hash256 digest, journal_->Digest(tip.sequence_no));
+  return DigestInfo{digest, tip};
+}
+
+Result<ProvenValue> LedgerImpl::GetBlock(const BlockAddress& address,
+                                         const std::optional<BlockAddress>& tip) {
+  if (address.strand_id != strand_id_) {
+    return Status::InvalidArgument("BlockAddress strandId does not belong to ledger " + name_);
+  }
+  std::optional<BlockAddress> resolved_tip;
+  if (tip) {
+    FOLIO_ASSIGN_OR_RETURN(resolved_tip, ResolveTip(tip));
+    if (address.sequence_no > resolved_tip->sequence_no) {
+      return Status::InvalidArgument("BlockAddress is beyond the DigestTipAddress");
+    }
+  }
+  Result<journal::Block> block = journal_->GetBlock(address.sequence_no);
+  if (!block.ok()) {
+    if (block.status().code() == StatusCode::kNotFound) {
+      return Status::InvalidArgument("BlockAddress sequenceNo " + std::to_string(address.sequence_no) +
+                                     " is beyond the journal tip");
+    }
+    return block.status();
+  }
+  ProvenValue out{block->ToIon(), std::nullopt};
+  if (resolved_tip) {
+    FOLIO_ASSIGN_OR_RETURN(out.proof, journal_->BlockProof(address.sequence_no, resolved_tip->sequence_no));
+  }
+  return out;
+}
+
+Result<ProvenValue> LedgerImpl::GetRevision(const BlockAddress& address, std::string_view document_id,
+                                            const std::optional<BlockAddress>& tip) {
+  if (address.strand_id != strand_id_) {
+    return Status::InvalidArgument("BlockAddress strandId does not belong to ledger " + name_);
+  }
+  std::optional<BlockAddress> resolved_tip;
+  if (tip) {
+    FOLIO_ASSIGN_OR_RETURN(resolved_tip, ResolveTip(tip));
+    if (address.sequence_no > resolved_tip->sequence_no) {
+      return Status::InvalidArgument("BlockAddress is beyond the DigestTipAddress");
+    }
+  }
+  Result<journal::Block> block = journal_->GetBlock(address.sequence_no);
+  if (!block.ok()) {
+    if (block.status().code() == StatusCode::kNotFound) {
+      return Status::InvalidArgument("BlockAddress sequenceNo " + std::to_string(address.sequence_no) +
+                                     " is beyond the journal tip");
+    }
+    return block.status();
+  }
+  std::optional<size_t> index = block->FindRevision(document_id);
+  if (!index) {
+    return Status::NotFound("Document " + std::string(document_id) + " has no revision in block " +
+                            address.ToIonText());
+  }
+  ProvenValue out{block->revisions[*index].ToIon(), std::nullopt};
+  if (resolved_tip) {
+    FOLIO_ASSIGN_OR_RETURN(out.proof,
+                           journal_->RevisionProof(*block, *index, resolved_tip->sequence_no));
+  }
+  return out;
+}
+
+}  // namespace folio::engine

@@ -509,6 +509,41 @@ Status BinaryCursor::ReadLob(std::span<const uint8_t>* out) {
   return Status::OK();
 }
 
+size_t BinaryCursor::CountChildrenHint() const {
+  if (!has_value_ || is_null_) return 0;
+  const bool is_struct = type_ == Type::kStruct;
+  size_t p = body_;
+  const size_t end = body_ + body_len_;
+  size_t n = 0;
+  // VarUInt without error reporting; false when truncated or too long.
+  auto var_uint = [&](uint64_t* v) {
+    *v = 0;
+    for (int i = 0; i < 10 && p < end; ++i) {
+      uint8_t b = data_[p++];
+      *v = *v << 7 | (b & 0x7F);
+      if (b & 0x80) return true;
+    }
+    return false;
+  };
+  while (p < end) {
+    uint64_t v;
+    if (is_struct && !var_uint(&v)) break;
+    if (p >= end) break;
+    const uint8_t d = data_[p++];
+    uint64_t len = d & 0x0F;
+    const uint8_t t = d >> 4;
+    if (len == 15 || t == 0x1) {
+      len = 0;
+    } else if (len == 14 || (t == 0xD && len == 1)) {
+      if (!var_uint(&len)) break;
+    }
+    if (len > end - p) break;
+    p += len;
+    ++n;
+  }
+  return n;
+}
+
 Status BinaryCursor::StepIn() {
   if (!has_value_ || is_null_ ||
       (type_ != Type::kList && type_ != Type::kSexp && type_ != Type::kStruct)) {
@@ -694,6 +729,7 @@ Status ReadCurrentValue(BinaryCursor& c, Value* out) {
       case Type::kList:
       case Type::kSexp: {
         Value::Elements elements;
+        elements.reserve(c.CountChildrenHint());
         FOLIO_TRY(c.StepIn());
         while (c.Next()) {
           elements.emplace_back();
@@ -706,6 +742,7 @@ Status ReadCurrentValue(BinaryCursor& c, Value* out) {
       }
       case Type::kStruct: {
         Value::Fields fields;
+        fields.reserve(c.CountChildrenHint());
         FOLIO_TRY(c.StepIn());
         while (c.Next()) {
           fields.push_back(Field{c.field_name().ToSymbol(), Value()});

@@ -86,6 +86,11 @@ class BinaryCursor {
   // Clob or blob bytes.
   Status ReadLob(std::span<const uint8_t>* out);
 
+  // For the current non-null container: an upper bound on its number of children (NOP pads
+  // included), found by scanning headers only; for reserving. Never more than the body size,
+  // and it stops early (undercounting) at a malformed header, which Next() then reports.
+  size_t CountChildrenHint() const;
+
   // Enters the current non-null list, sexp or struct. Fails past kMaxDepth.
   Status StepIn();
   // Leaves the current container, skipping its remaining values.

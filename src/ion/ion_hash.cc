@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <limits>
 #include <vector>
+
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include "ion/binary_writer.h"
 #include "ion/ion.h"
@@ -37,8 +42,19 @@ void AppendEscaped(std::span<const uint8_t> s, Bytes* out) {
   }
 }
 
+// Unsigned lexicographic order of digests; the first 8 bytes decide almost always.
+inline bool DigestLess(const Hash256& a, const Hash256& b) {
+  uint64_t x, y;
+  std::memcpy(&x, a.data(), 8);
+  std::memcpy(&y, b.data(), 8);
+  if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y);
+  return std::memcmp(a.data() + 8, b.data() + 8, 24) < 0;
+}
+inline bool DigestLess(const Bytes& a, const Bytes& b) { return a < b; }
+
 // The hashing walk, generic over a Sink:
 //   void Update(uint8_t); void UpdateEscaped(std::span<const uint8_t>);
+//   void Scalar(uint8_t tq, std::span<const uint8_t> repr);  // 0x0B TQ escape(repr) 0x0E
 //   template <class F> Digest HashField(F&& serialize_into_subsink);
 //   using Digest = <a sortable byte sequence>; std::span<const uint8_t> View(const Digest&).
 template <class Sink>
@@ -57,12 +73,7 @@ class Walker {
   }
 
  private:
-  void Scalar(Sink& sink, uint8_t tq, std::span<const uint8_t> repr) {
-    sink.Update(kBegin);
-    sink.Update(tq);
-    if (!repr.empty()) sink.UpdateEscaped(repr);
-    sink.Update(kEnd);
-  }
+  void Scalar(Sink& sink, uint8_t tq, std::span<const uint8_t> repr) { sink.Scalar(tq, repr); }
 
   Status SymbolScalar(Sink& sink, const Symbol& s) {
     if (s.has_text) {
@@ -148,7 +159,8 @@ class Walker {
           }));
           FOLIO_TRY(st);
         }
-        std::sort(digests.begin(), digests.end());
+        std::sort(digests.begin(), digests.end(),
+                  [](const auto& a, const auto& b) { return DigestLess(a, b); });
         for (const auto& d : digests) sink.UpdateEscaped(Sink::View(d));
         sink.Update(kEnd);
         break;
@@ -171,6 +183,12 @@ class GenericSink {
     AppendEscaped(s, &escaped_);
     h_->Update(escaped_);
   }
+  void Scalar(uint8_t tq, std::span<const uint8_t> repr) {
+    Update(kBegin);
+    Update(tq);
+    if (!repr.empty()) UpdateEscaped(repr);
+    Update(kEnd);
+  }
   template <class F>
   Digest HashField(F&& fn) {
     std::unique_ptr<Hasher> sub = f_->NewHasher();
@@ -188,12 +206,87 @@ class GenericSink {
   std::vector<Digest> digests_;
 };
 
+// SHA-256 for the hot path. Struct fields are short (tens of bytes), so per-digest overhead
+// dominates: OpenSSL's EVP layer costs more than the compression itself for such inputs, so
+// this uses the low-level SHA256_* functions (deprecated in OpenSSL 3 in favour of EVP, still
+// provided, and using the same SHA-NI/AVX code). Cross-checked against folio::Sha256 (EVP) by
+// the unit and conformance tests.
+class FastSha256 {
+ public:
+  FastSha256() { SHA256_Init(&ctx_); }
+  void Update(std::span<const uint8_t> b) { SHA256_Update(&ctx_, b.data(), b.size()); }
+  // Returns the digest and resets for reuse.
+  Hash256 Finish() {
+    Hash256 out;
+    SHA256_Final(out.data(), &ctx_);
+    SHA256_Init(&ctx_);
+    return out;
+  }
+
+ private:
+  SHA256_CTX ctx_;
+};
+
+// A growable byte buffer written through raw pointers: no zero-fill, one capacity check per
+// scalar instead of one per byte.
+class ByteBuf {
+ public:
+  void clear() { size_ = 0; }
+  std::span<const uint8_t> view() const { return {buf_.get(), size_}; }
+  // Room for at least n more bytes; write through the pointer, then Commit(end).
+  uint8_t* Room(size_t n) {
+    if (cap_ - size_ < n) Grow(n);
+    return buf_.get() + size_;
+  }
+  void Commit(uint8_t* end) { size_ = static_cast<size_t>(end - buf_.get()); }
+
+ private:
+  void Grow(size_t n) {
+    size_t cap = std::max({cap_ * 2, size_ + n, size_t{256}});
+    auto b = std::make_unique_for_overwrite<uint8_t[]>(cap);
+    if (size_ > 0) std::memcpy(b.get(), buf_.get(), size_);
+    buf_ = std::move(b);
+    cap_ = cap;
+  }
+  std::unique_ptr<uint8_t[]> buf_;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
+
+// Writes escape(s) at w; w must have room for 2 * s.size() bytes. Words with no byte below
+// 0x10 (the escapable bytes are 0x0B, 0x0C, 0x0E) are copied whole.
+inline uint8_t* WriteEscaped(uint8_t* w, std::span<const uint8_t> s) {
+  const uint8_t* p = s.data();
+  size_t n = s.size();
+  while (n >= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    if (((x - 0x1010101010101010ull) & ~x & 0x8080808080808080ull) == 0) {
+      std::memcpy(w, p, 8);
+      w += 8;
+    } else {
+      for (int i = 0; i < 8; ++i) {
+        if (NeedsEscape(p[i])) *w++ = kEsc;
+        *w++ = p[i];
+      }
+    }
+    p += 8;
+    n -= 8;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (NeedsEscape(p[i])) *w++ = kEsc;
+    *w++ = p[i];
+  }
+  return w;
+}
+
+
 // --- Buffered SHA-256 sink. Each nesting level of struct fields serializes into its own
 // reusable buffer; a field's buffer is digested once when the field is complete. ---
 struct ShaShared {
-  Sha256 sha;
+  FastSha256 sha;
   // Per field level. Deques: growing them keeps references to existing levels valid.
-  std::deque<Bytes> buffers;
+  std::deque<ByteBuf> buffers;
   std::deque<std::vector<Hash256>> digests;
 };
 
@@ -205,16 +298,31 @@ class ShaSink {
       shared_->buffers.resize(level_ + 1);
       shared_->digests.resize(level_ + 1);
     }
-    shared_->buffers[level_].clear();
+    buf_ = &shared_->buffers[level_];
+    buf_->clear();
   }
-  Bytes& buffer() { return shared_->buffers[level_]; }
-  void Update(uint8_t b) { shared_->buffers[level_].push_back(b); }
-  void UpdateEscaped(std::span<const uint8_t> s) { AppendEscaped(s, &shared_->buffers[level_]); }
+  std::span<const uint8_t> buffer() const { return buf_->view(); }
+  void Update(uint8_t b) {
+    uint8_t* w = buf_->Room(1);
+    *w++ = b;
+    buf_->Commit(w);
+  }
+  void UpdateEscaped(std::span<const uint8_t> s) {
+    buf_->Commit(WriteEscaped(buf_->Room(2 * s.size()), s));
+  }
+  void Scalar(uint8_t tq, std::span<const uint8_t> repr) {
+    uint8_t* w = buf_->Room(2 * repr.size() + 3);
+    *w++ = kBegin;
+    *w++ = tq;
+    w = WriteEscaped(w, repr);
+    *w++ = kEnd;
+    buf_->Commit(w);
+  }
   template <class F>
   Digest HashField(F&& fn) {
     ShaSink sub(shared_, level_ + 1);
     fn(sub);
-    shared_->sha.Update(shared_->buffers[level_ + 1]);
+    shared_->sha.Update(sub.buffer());
     return shared_->sha.Finish();
   }
   std::vector<Digest>& DigestList() { return shared_->digests[level_]; }
@@ -223,6 +331,7 @@ class ShaSink {
  private:
   ShaShared* shared_;
   size_t level_;
+  ByteBuf* buf_;
 };
 
 class Sha256Hasher : public Hasher {
@@ -259,7 +368,7 @@ Result<Bytes> IonHashSerializeSha256(const Value& value) {
   Bytes scratch;
   Walker<ShaSink> w(&scratch);
   FOLIO_TRY(w.Walk(sink, value));
-  return std::move(sink.buffer());
+  return Bytes(sink.buffer().begin(), sink.buffer().end());
 }
 
 Result<Hash256> IonHashSha256(const Value& value) {

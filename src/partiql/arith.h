@@ -1,10 +1,13 @@
 // PartiQL arithmetic over Ion numbers, and string concatenation.
 //
 // Operands are non-null numbers (the evaluator propagates null/missing before calling).
-// Promotion: int op int -> int (arbitrary precision); int/decimal mixed -> decimal;
-// anything with float -> float. Division or modulo by zero is kInvalidArgument; int division
-// truncates toward zero and int modulo takes the sign of the dividend. Decimal division is
-// rounded to 34 significant digits, half-even (IEEE decimal128, as partiql-lang-kotlin).
+// Promotion: int op int -> int; int/decimal mixed -> decimal; anything with float -> float.
+// Int operands within int64 follow PartiQL INT: a result outside int64 is an overflow error
+// (partiql-tests extended/int.ion); operands already beyond int64 compute exactly.
+// Division or modulo by zero is kInvalidArgument (floats too); int division truncates toward
+// zero and modulo takes the sign of the dividend. Decimal results are rounded to 38
+// significant digits, half-even, like BigDecimal with MathContext(38) (the precision
+// partiql-tests expects for 4.0000 / 3.0); exact quotients keep the preferred exponent.
 // A non-number operand is kInvalidArgument naming the operator and the types.
 #pragma once
 

@@ -24,7 +24,7 @@ struct FunctionContext {
 struct FunctionInfo {
   std::string_view name;  // lower case
   int min_args;
-  int max_args;
+  int max_args;  // INT_MAX for variadic COALESCE
   bool propagates_null;  // null/missing argument -> null, decided by the evaluator
 };
 
@@ -38,7 +38,11 @@ const FunctionInfo* FindFunction(std::string_view lower_name);
 //   ("leading", "x", s), TRIM(s) is (s) and TRIM(BOTH FROM s) is ("both", s);
 // - CAST(x AS t) is (x, t) with `t` a symbol naming the target type ("int", "integer",
 //   "string", "symbol", "decimal", "float", "bool", "boolean", "timestamp", "list", "sexp",
-//   "struct", "bag", "null", "missing", ...). CAST to missing is the evaluator's job.
+//   "struct", "bag", "null", "missing", ...). CAST to missing is the evaluator's job;
+// - COALESCE and NULLIF see null for MISSING (the evaluator returns MISSING itself where
+//   PartiQL says so, e.g. NULLIF(MISSING, x)); EXISTS is false for a non-container or null.
+// Int results are PartiQL INT (int64): overflow is an error. Decimal arithmetic rounds to 38
+// digits (see arith.h).
 // Errors: kInvalidArgument naming the function ("SUBSTRING: argument 2 must be an int");
 // kInvalidArgument for an unknown name too (the evaluator should check FindFunction first).
 Result<ion::Value> CallFunction(std::string_view lower_name, std::span<const ion::Value> args,

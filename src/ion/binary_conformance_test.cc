@@ -75,6 +75,30 @@ TEST(IonTestsBinary, GoodFilesReadAndRoundTrip) {
   EXPECT_GT(passed, 50);
 }
 
+// good/equivs/*.10n: every top-level value is a group whose members must all be equal.
+TEST(IonTestsBinary, EquivalenceGroups) {
+  int groups = 0;
+  for (const fs::path& p : Files(kRoot / "good" / "equivs")) {
+    std::string rel = fs::relative(p, kRoot).string();
+    Bytes data = ReadFile(p);
+    auto r = ReadBinary(data);
+    ASSERT_TRUE(r.ok()) << rel << ": " << r.status().ToString();
+    for (const Value& g : *r) {
+      ASSERT_TRUE(g.is_sequence() && !g.is_null()) << rel;
+      ASSERT_TRUE(g.annotations().empty()) << rel << ": embedded documents are not binary";
+      const auto& m = g.elements();
+      for (size_t i = 0; i < m.size(); ++i) {
+        for (size_t j = 0; j < m.size(); ++j) {
+          EXPECT_TRUE(m[i] == m[j]) << rel << ": group " << groups << " members " << i << ", " << j;
+        }
+      }
+      ++groups;
+    }
+  }
+  std::cout << "ion-tests binary equivs: " << groups << " groups checked\n";
+  EXPECT_GT(groups, 10);
+}
+
 TEST(IonTestsBinary, BadFilesFail) {
   int passed = 0, failed = 0;
   for (const fs::path& p : Files(kRoot / "bad")) {

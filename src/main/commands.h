@@ -1,0 +1,15 @@
+// The `folio` command line: each subcommand registers itself on the root CLI11 app from its own
+// source file (serve_command.cc, and later shell, ledger, verify, bench).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace folio::cli {
+
+// Exit status of the subcommand that ran; subcommand callbacks set it.
+int& ExitCode();
+
+// `folio serve`: the QLDB-compatible network server (src/main/serve_command.cc).
+void RegisterServeCommand(CLI::App& app);
+
+}  // namespace folio::cli

@@ -1,0 +1,500 @@
+#include "server/listener.h"
+
+#include <fcntl.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "protocol/control_api.h"
+#include "protocol/session_api.h"
+
+namespace folio::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+
+std::string NewRequestId() {
+  uint8_t b[16];
+  if (RAND_bytes(b, sizeof(b)) != 1) std::abort();
+  b[6] = (b[6] & 0x0F) | 0x40;
+  b[8] = (b[8] & 0x3F) | 0x80;
+  return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-"
+                     "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+                     b[12], b[13], b[14], b[15]);
+}
+
+namespace {
+
+std::mutex g_log_mu;
+
+void LogLine(const std::string& line) {
+  std::lock_guard lock(g_log_mu);
+  std::fputs(line.c_str(), stderr);
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+std::string NowIso() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  time_t t = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+class ConnectionBase {
+ public:
+  virtual ~ConnectionBase() = default;
+  virtual void StopIfIdle() = 0;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(Service* s, Metrics* m, ListenerOptions o)
+      : service(s),
+        metrics(m),
+        options(std::move(o)),
+        ioc(std::max(1, options.threads)),
+        ssl_ctx(ssl::context::tls_server),
+        acceptor(net::make_strand(ioc)),
+        sweep_timer(ioc),
+        grace_timer(ioc),
+        signals(ioc) {}
+
+  Service* service;
+  Metrics* metrics;
+  ListenerOptions options;
+  net::io_context ioc;
+  ssl::context ssl_ctx;
+  bool tls = false;
+  tcp::acceptor acceptor;
+  net::steady_timer sweep_timer;
+  net::steady_timer grace_timer;
+  net::signal_set signals;
+  uint16_t bound_port = 0;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<int> live{0};
+  std::mutex conns_mu;
+  std::list<std::weak_ptr<ConnectionBase>> conns;  // GUARDED_BY(conns_mu)
+
+  void Accept();
+  void ScheduleSweep();
+  void BeginStop();
+  void ConnectionClosed() {
+    metrics->ConnectionClosed();
+    if (--live == 0 && stopping) {
+      net::post(ioc, [this] { grace_timer.cancel(); });
+    }
+  }
+  void Register(const std::shared_ptr<ConnectionBase>& c) {
+    std::lock_guard lock(conns_mu);
+    for (auto it = conns.begin(); it != conns.end();) {
+      it = it->expired() ? conns.erase(it) : std::next(it);
+    }
+    conns.push_back(c);
+  }
+};
+
+namespace {
+
+template <class Stream>
+class Connection : public ConnectionBase,
+                   public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  Connection(HttpServer::Impl* server, Stream stream)
+      : server_(server), stream_(std::move(stream)) {
+    ++server_->live;
+    server_->metrics->ConnectionOpened();
+    beast::error_code ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  ~Connection() override { server_->ConnectionClosed(); }
+
+  void Start() {
+    auto self = this->shared_from_this();
+    net::dispatch(stream_.get_executor(), [self] { self->Begin(); });
+  }
+
+  void StopIfIdle() override {
+    auto self = this->shared_from_this();
+    net::post(stream_.get_executor(), [self] {
+      if (!self->busy_) self->Close();
+    });
+  }
+
+ private:
+  void Begin() {
+    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+      beast::get_lowest_layer(stream_).expires_after(server_->options.read_timeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) {
+                                  self->Close();
+                                  return;
+                                }
+                                self->Read();
+                              });
+    } else {
+      Read();
+    }
+  }
+
+  void Read() {
+    if (server_->stopping) {
+      Close();
+      return;
+    }
+    parser_.emplace();
+    parser_->body_limit(server_->options.max_body_bytes);
+    parser_->header_limit(64 * 1024);
+    beast::get_lowest_layer(stream_).expires_after(first_ ? server_->options.read_timeout
+                                                          : server_->options.idle_timeout);
+    first_ = false;
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
+      Close();
+      return;
+    }
+    busy_ = true;
+    start_ = std::chrono::steady_clock::now();
+    std::string request_id = NewRequestId();
+    HttpResponse response;
+    if (ec) {
+      // The request cannot be read completely: answer once and close the connection.
+      keep_alive_ = false;
+      bool too_large = ec == http::error::body_limit;
+      protocol::WireError e =
+          too_large ? protocol::RequestTooLarge(
+                          "The request body exceeds the limit of " +
+                          std::to_string(server_->options.max_body_bytes) + " bytes")
+                    : protocol::WireError{"BadRequestException", 400,
+                                          "Malformed HTTP request: " + ec.message(), ""};
+      response.status = e.http_status;
+      response.headers.emplace_back("Content-Type", "application/json");
+      response.headers.emplace_back("x-amzn-ErrorType", std::string(e.type));
+      response.headers.emplace_back("x-amzn-RequestId", request_id);
+      response.headers.emplace_back("Date", HttpDate(std::chrono::system_clock::now()));
+      response.body = protocol::SerializeSessionError(e);
+      response.operation = too_large ? "TooLarge" : "Malformed";
+      response.error_type = std::string(e.type);
+      server_->metrics->ObserveRequest(response.operation, response.status, 0);
+      method_ = "-";
+      target_ = "-";
+    } else {
+      auto& req = parser_->get();
+      HttpRequest in;
+      in.method = std::string(req.method_string());
+      in.target = std::string(req.target());
+      for (const auto& f : req) {
+        in.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      }
+      in.body = std::move(req.body());
+      keep_alive_ = req.keep_alive();
+      version_ = req.version();
+      method_ = in.method;
+      target_ = in.target.substr(0, in.target.find('?'));
+      response = server_->service->Handle(in, request_id);
+    }
+    if (server_->stopping) keep_alive_ = false;
+    Write(std::move(response), request_id);
+  }
+
+  void Write(HttpResponse response, const std::string& request_id) {
+    res_ = {};
+    res_.version(version_);
+    res_.result(static_cast<http::status>(response.status));
+    for (auto& [k, v] : response.headers) res_.set(k, v);
+    res_.set(http::field::server, "folio");
+    res_.body() = std::move(response.body);
+    res_.keep_alive(keep_alive_);
+    res_.prepare_payload();
+    if (server_->options.log_requests) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            start_)
+                      .count();
+      LogLine(fmt::format(
+          "ts={} level=info msg=request request_id={} remote={} method={} path={} op={} "
+          "status={} error={} duration_ms={:.3f}",
+          NowIso(), request_id, remote_, method_, target_, response.operation, response.status,
+          response.error_type.empty() ? "-" : response.error_type, ms));
+    }
+    beast::get_lowest_layer(stream_).expires_after(server_->options.read_timeout);
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                        self->busy_ = false;
+                        if (ec || !self->keep_alive_) {
+                          self->Close();
+                          return;
+                        }
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    auto& sock = beast::get_lowest_layer(stream_).socket();
+    sock.shutdown(tcp::socket::shutdown_both, ec);
+    sock.close(ec);
+  }
+
+  HttpServer::Impl* server_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  std::string remote_ = "-";
+  std::string method_, target_;
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+  bool busy_ = false;
+  bool first_ = true;
+  bool closed_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!stopping && ec != net::error::operation_aborted) Accept();
+      return;
+    }
+    if (stopping) return;
+    socket.set_option(tcp::no_delay(true), ec);
+    if (tls) {
+      auto c = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+          this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl_ctx));
+      Register(c);
+      c->Start();
+    } else {
+      auto c = std::make_shared<Connection<beast::tcp_stream>>(this,
+                                                               beast::tcp_stream(std::move(socket)));
+      Register(c);
+      c->Start();
+    }
+    Accept();
+  });
+}
+
+void HttpServer::Impl::ScheduleSweep() {
+  sweep_timer.expires_after(options.sweep_interval);
+  sweep_timer.async_wait([this](beast::error_code ec) {
+    if (ec || stopping) return;
+    size_t dropped = service->sessions().SweepExpired();
+    if (dropped > 0 && options.log_requests) {
+      LogLine(fmt::format("ts={} level=info msg=sessions_expired count={}", NowIso(), dropped));
+    }
+    ScheduleSweep();
+  });
+}
+
+void HttpServer::Impl::BeginStop() {
+  if (stopping.exchange(true)) return;
+  net::post(acceptor.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor.close(ec);
+  });
+  net::post(ioc, [this] {
+    LogLine(fmt::format("ts={} level=info msg=shutdown_started in_flight_connections={}", NowIso(),
+                        live.load()));
+    sweep_timer.cancel();
+    beast::error_code ec;
+    signals.cancel(ec);
+    std::vector<std::shared_ptr<ConnectionBase>> all;
+    {
+      std::lock_guard lock(conns_mu);
+      for (auto& w : conns) {
+        if (auto c = w.lock()) all.push_back(std::move(c));
+      }
+    }
+    for (auto& c : all) c->StopIfIdle();
+    if (live.load() > 0) {
+      grace_timer.expires_after(options.shutdown_grace);
+      grace_timer.async_wait([this](beast::error_code e) {
+        if (!e) {
+          LogLine(fmt::format("ts={} level=warn msg=shutdown_grace_expired connections={}",
+                              NowIso(), live.load()));
+          ioc.stop();
+        }
+      });
+    }
+  });
+}
+
+HttpServer::HttpServer(Service* service, Metrics* metrics, ListenerOptions options)
+    : impl_(std::make_unique<Impl>(service, metrics, std::move(options))) {}
+
+HttpServer::~HttpServer() = default;
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+Status HttpServer::Start() {
+  Impl& s = *impl_;
+  if (s.options.tls) {
+    s.tls = true;
+    beast::error_code ec;
+    s.ssl_ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1);
+    s.ssl_ctx.use_certificate_chain_file(s.options.tls->cert_chain_pem, ec);
+    if (ec) {
+      return Status::InvalidArgument("cannot load TLS certificate " +
+                                     s.options.tls->cert_chain_pem + ": " + ec.message());
+    }
+    s.ssl_ctx.use_private_key_file(s.options.tls->private_key_pem, ssl::context::pem, ec);
+    if (ec) {
+      return Status::InvalidArgument("cannot load TLS private key " +
+                                     s.options.tls->private_key_pem + ": " + ec.message());
+    }
+  }
+  beast::error_code ec;
+  auto address = net::ip::make_address(s.options.address, ec);
+  if (ec) return Status::InvalidArgument("invalid listen address '" + s.options.address + "'");
+  tcp::endpoint ep(address, s.options.port);
+  s.acceptor.open(ep.protocol(), ec);
+  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(ep, ec);
+  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + s.options.address + ":" +
+                           std::to_string(s.options.port) + ": " + ec.message());
+  }
+  s.bound_port = s.acceptor.local_endpoint().port();
+  return Status::OK();
+}
+
+void HttpServer::Run(bool handle_signals) {
+  Impl& s = *impl_;
+  if (handle_signals) {
+    s.signals.add(SIGINT);
+    s.signals.add(SIGTERM);
+    s.signals.async_wait([this](beast::error_code ec, int signo) {
+      if (ec) return;
+      LogLine(fmt::format("ts={} level=info msg=signal signal={}", NowIso(), signo));
+      impl_->BeginStop();
+    });
+  }
+  s.Accept();
+  s.ScheduleSweep();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+  s.service->sessions().Clear();
+  LogLine(fmt::format("ts={} level=info msg=shutdown_complete", NowIso()));
+}
+
+void HttpServer::Stop() { impl_->BeginStop(); }
+
+Status EnsureSelfSignedCertificate(const std::string& cert_path, const std::string& key_path) {
+  namespace fs = std::filesystem;
+  std::error_code fec;
+  if (fs::exists(cert_path, fec) && fs::exists(key_path, fec)) return Status::OK();
+  if (auto parent = fs::path(cert_path).parent_path(); !parent.empty()) {
+    fs::create_directories(parent, fec);
+  }
+  if (auto parent = fs::path(key_path).parent_path(); !parent.empty()) {
+    fs::create_directories(parent, fec);
+  }
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  if (key == nullptr) return Status::Internal("cannot generate an EC P-256 key");
+  X509* x = X509_new();
+  Status result = Status::OK();
+  do {
+    X509_set_version(x, 2);
+    uint8_t serial[16];
+    if (RAND_bytes(serial, sizeof(serial)) != 1) std::abort();
+    serial[0] &= 0x7F;
+    BIGNUM* bn = BN_bin2bn(serial, sizeof(serial), nullptr);
+    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
+    BN_free(bn);
+    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(x), 10L * 365 * 24 * 3600);
+    X509_set_pubkey(x, key);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("Folio local"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
+    const std::pair<int, const char*> exts[] = {
+        {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"},
+        {NID_basic_constraints, "critical,CA:TRUE"},
+        {NID_key_usage, "critical,digitalSignature,keyCertSign"},
+        {NID_ext_key_usage, "serverAuth"},
+    };
+    for (auto [nid, value] : exts) {
+      X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+      if (ext == nullptr) {
+        result = Status::Internal("cannot build certificate extension");
+        break;
+      }
+      X509_add_ext(x, ext, -1);
+      X509_EXTENSION_free(ext);
+    }
+    if (!result.ok()) break;
+    if (X509_sign(x, key, EVP_sha256()) == 0) {
+      result = Status::Internal("cannot sign the certificate");
+      break;
+    }
+    int fd = ::open(key_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE* kf = fd >= 0 ? fdopen(fd, "w") : nullptr;
+    if (kf == nullptr) {
+      if (fd >= 0) ::close(fd);
+      result = Status::IOError("cannot write " + key_path);
+      break;
+    }
+    bool key_ok = PEM_write_PrivateKey(kf, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+    std::fclose(kf);
+    FILE* cf = std::fopen(cert_path.c_str(), "w");
+    bool cert_ok = cf != nullptr && PEM_write_X509(cf, x) == 1;
+    if (cf != nullptr) std::fclose(cf);
+    if (!key_ok || !cert_ok) result = Status::IOError("cannot write the certificate or key");
+  } while (false);
+  X509_free(x);
+  EVP_PKEY_free(key);
+  return result;
+}
+
+}  // namespace folio::server

@@ -148,25 +148,25 @@ TEST_F(EngineTest, CrudHistoryAndCommittedView) {
   ASSERT_EQ(created.size(), 1u);
   ASSERT_NE(created[0].Get("tableId"), nullptr);
   Auto("CREATE INDEX ON Vehicle (VIN)");
-  auto ins = Auto("INSERT INTO Vehicle ?", {Ion("[{VIN:\"1N4AL\",Year:2011},{VIN:\"KM8SR\",Year:2015}]")});
+  auto ins = Auto("INSERT INTO Vehicle ?", {Ion("[{VIN:\"1N4AL\",\"Year\":2011},{VIN:\"KM8SR\",\"Year\":2015}]")});
   ASSERT_EQ(ins.size(), 2u);
   std::string id = std::string(ins[0].Get("documentId")->text());
 
-  auto rows = Auto("SELECT Year FROM Vehicle WHERE VIN = ?", {Value::String("1N4AL")});
+  auto rows = Auto("SELECT \"Year\" FROM Vehicle WHERE VIN = ?", {Value::String("1N4AL")});
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0], Ion("{Year:2011}"));
+  EXPECT_EQ(rows[0], Ion("{'Year':2011}"));
 
-  auto upd = Auto("UPDATE Vehicle AS v SET v.Year = 2012 WHERE v.VIN = '1N4AL'");
+  auto upd = Auto("UPDATE Vehicle AS v SET v.\"Year\" = 2012 WHERE v.VIN = '1N4AL'");
   ASSERT_EQ(upd.size(), 1u);
   EXPECT_EQ(upd[0], Ion("{documentId:\"" + id + "\"}"));
 
-  auto committed = Auto("SELECT metadata.version AS v, data.Year AS y FROM _ql_committed_Vehicle WHERE metadata.id = ?",
+  auto committed = Auto("SELECT metadata.version AS v, data.\"Year\" AS y FROM _ql_committed_Vehicle WHERE metadata.id = ?",
                         {Value::String(id)});
   ASSERT_EQ(committed.size(), 1u);
   EXPECT_EQ(committed[0], Ion("{v:1,y:2012}"));
 
   Auto("DELETE FROM Vehicle WHERE VIN = '1N4AL'");
-  auto history = Auto("SELECT h.metadata.version AS v, h.data.Year AS y FROM history(Vehicle) AS h WHERE h.metadata.id = ?",
+  auto history = Auto("SELECT h.metadata.version AS v, h.data.\"Year\" AS y FROM history(Vehicle) AS h WHERE h.metadata.id = ?",
                       {Value::String(id)});
   ASSERT_EQ(history.size(), 3u);
   auto count = Auto("SELECT COUNT(*) FROM Vehicle");
@@ -187,9 +187,9 @@ TEST_F(EngineTest, StatementErrorsLeaveTransactionUsable) {
   Auto("CREATE TABLE T");
   Txn t = Begin();
   t.Must("INSERT INTO T VALUE {'a': 1}");
-  auto bad = t.Run("SELECT * FROM Missing");
+  auto bad = t.Run("SELECT * FROM Nope");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("No such variable named 'Missing'"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("No such variable named 'Nope'"), std::string::npos);
   auto bad2 = t.Run("INSERT INTO T VALUE 5");
   ASSERT_FALSE(bad2.ok());
   t.Must("INSERT INTO T VALUE {'a': 2}");
@@ -325,11 +325,13 @@ TEST_F(EngineTest, RedactionKeepsHashesVerifying) {
 
 TEST_F(EngineTest, DdlRulesAndLimits) {
   Auto("CREATE TABLE A");
-  Txn t = Begin();
-  auto dup = t.Run("CREATE TABLE A");
-  ASSERT_FALSE(dup.ok());
-  EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(dup.status().message(), "Table with name: USER.A already exists");
+  {
+    Txn t = Begin();
+    auto dup = t.Run("CREATE TABLE A");
+    ASSERT_FALSE(dup.ok());
+    EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
+    EXPECT_EQ(dup.status().message(), "Table with name: USER.A already exists");
+  }
   auto drop = Auto("DROP TABLE A");
   std::string id(drop[0].Get("tableId")->text());
   auto status = Auto("SELECT VALUE status FROM information_schema.user_tables WHERE name = 'A'");
@@ -339,10 +341,12 @@ TEST_F(EngineTest, DdlRulesAndLimits) {
   status = Auto("SELECT VALUE status FROM information_schema.user_tables WHERE name = 'A'");
   EXPECT_EQ(status[0], Value::String("ACTIVE"));
   for (int i = 0; i < 5; ++i) Auto("CREATE INDEX ON A (f" + std::to_string(i) + ")");
-  Txn u = Begin();
-  auto sixth = u.Run("CREATE INDEX ON A (f5)");
-  ASSERT_FALSE(sixth.ok());
-  EXPECT_EQ(sixth.status().code(), StatusCode::kLimitExceeded);
+  {
+    Txn u = Begin();
+    auto sixth = u.Run("CREATE INDEX ON A (f5)");
+    ASSERT_FALSE(sixth.ok());
+    EXPECT_EQ(sixth.status().code(), StatusCode::kLimitExceeded);
+  }
   VerifyAll();
 }
 

@@ -6,9 +6,7 @@
 #include "engine/ledger_impl.h"
 #include "engine/limits.h"
 #include "ion/ion.h"
-#include "partiql/eval.h"
-#include "partiql/parser.h"
-#include "partiql/pvalue.h"
+#include "partiql/partiql.h"
 #include "storage/state.h"
 
 namespace folio::engine {
@@ -593,16 +591,10 @@ Result<Value> TransactionImpl::RedactRevision(const Value& block_address, std::s
 
 Result<std::vector<Value>> TransactionImpl::RunStatement(std::string_view statement,
                                                          std::span<const Value> parameters) {
-  FOLIO_ASSIGN_OR_RETURN(auto parsed, partiql::ParseStatement(statement));
-  FOLIO_ASSIGN_OR_RETURN(partiql::ExecResult result, partiql::Evaluate(*parsed, this, parameters));
-  std::vector<Value> rows;
-  if (partiql::IsBag(result.value)) {
-    rows.reserve(result.value.elements().size());
-    for (Value& v : result.value.elements()) rows.push_back(partiql::ToIon(std::move(v)));
-  } else {
-    rows.push_back(partiql::ToIon(std::move(result.value)));
-  }
-  return rows;
+  FOLIO_ASSIGN_OR_RETURN(partiql::QueryResult result,
+                         partiql::ExecuteText(statement, *this, parameters));
+  last_plan_ = result.Explain();
+  return std::move(result.values);
 }
 
 TransactionImpl::Overlay TransactionImpl::SaveOverlay() const {

@@ -116,6 +116,9 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
     return !documents_.empty() || !changed_tables_.empty() || redaction_.has_value();
   }
 
+  // The access plan of the last successful statement ("T: index_lookup(VIN)"), for tests.
+  const std::string& last_plan() const { return last_plan_; }
+
   void RecordRead(std::string key) { read_keys_.insert(std::move(key)); }
   void CountRead(int64_t n = 1) { read_ios_ += n; }
   kv::Store* store() const;
@@ -170,6 +173,7 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   std::optional<RedactionRequest> redaction_;
   int64_t read_ios_ = 0;
   int64_t write_ios_ = 0;
+  std::string last_plan_;
 };
 
 }  // namespace folio::engine

@@ -22,7 +22,23 @@ struct ReplayedRevision {
   uint64_t sequence_no;
   Hash256 hash;
   std::optional<Hash256> data_hash;  // H(data) or the journal's dataHash; nullopt for deletion
+  Hash256 record_hash;               // Ion hash of the whole committed-view record
 };
+
+// The committed-view record indexed storage must hold for a journal revision.
+Result<Hash256> ExpectedRecordHash(const journal::Revision& r, const std::string& strand) {
+  Revision rec;
+  rec.strand_id = strand;
+  rec.sequence_no = r.block_address.sequence_no;
+  rec.hash = r.hash;
+  rec.data = r.data;
+  rec.data_hash = r.data_hash;
+  rec.document_id = r.metadata.id;
+  rec.version = static_cast<uint64_t>(r.metadata.version);
+  rec.tx_time = r.metadata.tx_time;
+  rec.tx_id = r.metadata.tx_id;
+  return ion::IonHashSha256(rec.ToIon());
+}
 
 using DocKey = std::pair<std::string, std::string>;  // (table id, document id)
 
@@ -55,7 +71,8 @@ Result<LedgerVerifyReport> VerifyLedgerStore(kv::Store& store,
                                   ": revision of document " + r.metadata.id +
                                   " is missing from transactionInfo.documents");
       }
-      ReplayedRevision rr{block.address.sequence_no, r.hash, std::nullopt};
+      FOLIO_ASSIGN_OR_RETURN(Hash256 record_hash, ExpectedRecordHash(r, block.address.strand_id));
+      ReplayedRevision rr{block.address.sequence_no, r.hash, std::nullopt, record_hash};
       if (r.data) {
         FOLIO_ASSIGN_OR_RETURN(Hash256 dh, ion::IonHashSha256(*r.data));
         rr.data_hash = dh;
@@ -112,6 +129,10 @@ Result<LedgerVerifyReport> VerifyLedgerStore(kv::Store& store,
       if (stored_dh != rr.data_hash) {
         return Status::Corruption(where + ": data does not match the journal's revision");
       }
+      FOLIO_ASSIGN_OR_RETURN(Hash256 record, ion::IonHashSha256(r.ToIon()));
+      if (record != rr.record_hash) {
+        return Status::Corruption(where + ": metadata or address differs from the journal's revision");
+      }
       return Status::OK();
     }));
   }
@@ -143,6 +164,11 @@ Result<LedgerVerifyReport> VerifyLedgerStore(kv::Store& store,
       if (rr.data_hash != dh) {
         return Status::Corruption("current document " + r.document_id + " in table " + t.name +
                                   ": data does not match the journal");
+      }
+      FOLIO_ASSIGN_OR_RETURN(Hash256 record, ion::IonHashSha256(r.ToIon()));
+      if (record != rr.record_hash) {
+        return Status::Corruption("current document " + r.document_id + " in table " + t.name +
+                                  ": metadata or address differs from the journal's revision");
       }
       // Every index entry the document should have.
       for (const storage::IndexInfo& index : t.indexes) {

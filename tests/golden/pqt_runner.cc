@@ -126,7 +126,10 @@ Result<std::string> Substitute(std::string_view text, const std::map<std::string
       auto it = b.find(name);
       if (it == b.end()) return Status::InvalidArgument(fmt::format("unbound ${{{}}}", name));
       const ion::Value& v = it->second;
-      if (partiql && v.type() == ion::Type::kString && !v.is_null()) {
+      bool in_quotes = i > 0 && (text[i - 1] == '"' || text[i - 1] == '\'');
+      if (partiql && in_quotes && v.is_text() && !v.is_null()) {
+        out += std::string(v.text());  // inside a quoted identifier or string literal
+      } else if (partiql && v.type() == ion::Type::kString && !v.is_null()) {
         std::string s;
         for (char c : v.as_string()) {
           s += c;

@@ -42,6 +42,8 @@ struct ServeFlags {
   bool no_fsync = false;
   bool quiet = false;
   std::string default_ledger = "default";
+  int transaction_timeout_ms = 30000;
+  size_t max_sessions_per_ledger = 3000;
 };
 
 Status ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
@@ -169,6 +171,11 @@ int RunServe(const ServeFlags& f) {
   server::ServiceOptions service_options;
   service_options.region = f.region;
   service_options.auth_enabled = !f.no_auth;
+  if (f.transaction_timeout_ms < 100) {
+    return fail(Status::InvalidArgument("--transaction-timeout-ms must be at least 100"));
+  }
+  service_options.sessions.transaction_timeout = std::chrono::milliseconds(f.transaction_timeout_ms);
+  service_options.sessions.max_sessions_per_ledger = f.max_sessions_per_ledger;
   std::optional<server::Credential> shown;
   if (!f.access_key_id.empty() || !f.secret_access_key.empty()) {
     if (f.access_key_id.empty() || f.secret_access_key.empty()) {
@@ -265,6 +272,12 @@ void RegisterServeCommand(CLI::App& app) {
       ->capture_default_str();
   serve->add_flag("--no-fsync", flags->no_fsync,
                   "Do not fsync commits (faster; a crash may lose recent commits)");
+  serve->add_option("--transaction-timeout-ms", flags->transaction_timeout_ms,
+                    "Transaction lifetime (QLDB: 30000; lower it only for tests)")
+      ->capture_default_str();
+  serve->add_option("--max-sessions-per-ledger", flags->max_sessions_per_ledger,
+                    "Sessions per ledger that may run transactions (QLDB quota: 3000)")
+      ->capture_default_str();
   serve->add_flag("--quiet", flags->quiet, "Do not log one line per request");
   serve->callback([flags] { ExitCode() = RunServe(*flags); });
 }

@@ -203,6 +203,7 @@ class Evaluator {
       if (simple) {
         ion::Value base_scratch;
         FOLIO_ASSIGN_OR_RETURN(const ion::Value* cur, EvalRef(*e.operands[0], base_scratch));
+        const bool base_owned = cur == &base_scratch;
         for (const auto& step : e.steps) {
           const ion::Value* next = nullptr;
           FOLIO_TRY(StepOne(*cur, step, step.kind == StepKind::kIndex ? &step.index->value
@@ -218,7 +219,11 @@ class Evaluator {
           scratch = std::move(base_scratch);
           return &scratch;
         }
-        return cur;
+        if (!base_owned) return cur;
+        // `cur` points into base_scratch, which dies here: copy the result out.
+        ion::Value result = *cur;
+        scratch = std::move(result);
+        return &scratch;
       }
     }
     FOLIO_ASSIGN_OR_RETURN(scratch, Eval(e));
@@ -745,10 +750,11 @@ class Evaluator {
   }
 
   Result<std::unique_ptr<TableSource>> ResolveCatalog(const CatalogRef& ref, Pos pos) {
-    if (catalog_ == nullptr) return NoSuchVariable(pos, ref.label);
+    const std::string& shown = ref.kind == SourceKind::kHistory ? ref.name : ref.label;
+    if (catalog_ == nullptr) return NoSuchVariable(pos, shown);
     auto r = catalog_->Resolve(ref.kind, ref.name, ref.range);
     if (!r.ok() && r.status().code() == StatusCode::kNotFound) {
-      return NoSuchVariable(pos, ref.label);
+      return NoSuchVariable(pos, shown);
     }
     return r;
   }
@@ -1077,6 +1083,8 @@ class Evaluator {
         ion::Value pos = bag ? Missing() : ion::Value::Integer(static_cast<int64_t>(i));
         st = bind_one(el[i], pos);
       }
+    } else if (opts_.mode == EvalMode::kLegacy && coll.is_null()) {
+      // QLDB: unnesting an absent or null value yields no rows.
     } else if (opts_.mode == EvalMode::kStrict && !IsMissing(coll) &&
                coll.type() != ion::Type::kStruct) {
       st = EvalError(item.source->pos,

@@ -485,7 +485,20 @@ class Parser {
       if (AcceptKw("IN")) {
         auto e = Node(ExprKind::kIn, p);
         e->negated = negated;
-        FOLIO_ASSIGN_OR_RETURN(ExprPtr r, Operand(&Parser::Concat, "IN"));
+        ExprPtr r;
+        if (IsOp("(") && !(Ahead(1).type == TokenType::kKeyword && Ahead(1).text == "SELECT")) {
+          // `x IN (a)` is a one-element list, not a parenthesised expression.
+          auto list = Node(ExprKind::kParenList, CurPos());
+          ++i_;
+          do {
+            FOLIO_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+            list->operands.push_back(std::move(x));
+          } while (AcceptOp(","));
+          FOLIO_TRY(ExpectOp(")"));
+          FOLIO_ASSIGN_OR_RETURN(r, Seal(std::move(list)));
+        } else {
+          FOLIO_ASSIGN_OR_RETURN(r, Operand(&Parser::Concat, "IN"));
+        }
         e->operands.push_back(std::move(l));
         e->operands.push_back(std::move(r));
         FOLIO_ASSIGN_OR_RETURN(l, Seal(std::move(e)));

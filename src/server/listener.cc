@@ -197,6 +197,7 @@ class Connection : public ConnectionBase,
     if (ec) {
       // The request cannot be read completely: answer once and close the connection.
       keep_alive_ = false;
+      drain_ = true;
       bool too_large = ec == http::error::body_limit;
       protocol::WireError e =
           too_large ? protocol::RequestTooLarge(
@@ -257,12 +258,44 @@ class Connection : public ConnectionBase,
     http::async_write(stream_, res_,
                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
                         self->busy_ = false;
+                        if (!ec && self->drain_) {
+                          self->LingerClose();
+                          return;
+                        }
                         if (ec || !self->keep_alive_) {
                           self->Close();
                           return;
                         }
                         self->Read();
                       });
+  }
+
+  // After answering a request whose body we refused, stop sending and discard what the client
+  // is still sending (bounded in bytes and time), so it can read our answer instead of seeing
+  // a reset connection.
+  void LingerClose() {
+    beast::error_code ec;
+    auto& sock = beast::get_lowest_layer(stream_).socket();
+    sock.shutdown(tcp::socket::shutdown_send, ec);
+    Discard();
+  }
+  void Discard() {
+    constexpr size_t kMaxDrain = 64 * 1024 * 1024;
+    if (drained_ > kMaxDrain) {
+      Close();
+      return;
+    }
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    beast::get_lowest_layer(stream_).async_read_some(
+        net::buffer(drain_buf_),
+        [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+          self->drained_ += n;
+          if (ec) {
+            self->Close();
+            return;
+          }
+          self->Discard();
+        });
   }
 
   void Close() {
@@ -286,6 +319,9 @@ class Connection : public ConnectionBase,
   bool busy_ = false;
   bool first_ = true;
   bool closed_ = false;
+  bool drain_ = false;
+  size_t drained_ = 0;
+  std::array<char, 16384> drain_buf_;
   std::chrono::steady_clock::time_point start_;
 };
 

@@ -1,0 +1,71 @@
+// A small HTTP/1.1 client over Boost.Beast for the driver: plain TCP or TLS, keep-alive
+// connections reused across requests, and a per-request timeout.
+//
+// Thread safety: HttpClient is safe to use from many threads at once; each request takes an
+// idle pooled connection (or opens one) for its whole exchange.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "driver/sigv4_signer.h"
+
+namespace folio::driver {
+
+struct Endpoint {
+  bool tls = false;
+  std::string host;  // without brackets for IPv6
+  uint16_t port = 80;
+  // The Host header value: host, plus ":port" unless it is the scheme's default.
+  std::string HostHeader() const;
+  std::string ToString() const;  // "http://host:port"
+};
+
+// Parses "http://host[:port]" or "https://host[:port]" (an optional trailing '/').
+// Errors: kInvalidArgument for any other form.
+Result<Endpoint> ParseEndpoint(std::string_view url);
+
+struct HttpOptions {
+  std::chrono::milliseconds timeout{30000};  // Default: 30 s per request (connect to last byte)
+  std::string ca_file;                       // Default: system trust store only
+  bool insecure = false;                     // Default: verify the server certificate and name
+  size_t max_idle_connections = 16;          // Default: 16
+};
+
+struct HttpResponse {
+  int status = 0;
+  HeaderList headers;
+  std::string body;
+  // The first header named `name` (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
+};
+
+class HttpClient {
+ public:
+  // Errors: kInvalidArgument for a bad endpoint or an unreadable CA file.
+  static Result<std::unique_ptr<HttpClient>> Create(std::string_view endpoint,
+                                                    HttpOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends one request (Host, Content-Length and User-Agent are added) and reads the response.
+  // A request that fails on a reused idle connection before any response byte arrives is sent
+  // once more on a fresh connection (the server may have closed the idle one).
+  // Errors: kIOError for connection, TLS, timeout or malformed-response failures.
+  Result<HttpResponse> Send(std::string_view method, std::string_view target,
+                            const HeaderList& headers, std::string_view body);
+
+  const Endpoint& endpoint() const;
+
+ private:
+  struct Impl;
+  explicit HttpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace folio::driver

@@ -11,7 +11,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$ROOT/build/fuzz"
 TESTDATA="$ROOT/../shared/testdata/ion-tests/iontestdata"
 WORK="${FUZZ_WORK_DIR:-$BUILD/fuzz-work}"
-TARGETS=(fuzz_ion_text_reader fuzz_ion_binary_reader)
+# target -> binary path under the fuzz build dir
+declare -A TARGET_PATHS=(
+  [fuzz_ion_text_reader]=src/ion/fuzz/fuzz_ion_text_reader
+  [fuzz_ion_binary_reader]=src/ion/fuzz/fuzz_ion_binary_reader
+  [fuzz_partiql_parser]=src/partiql/fuzz_partiql_parser
+  [fuzz_protocol_requests]=src/protocol/fuzz_protocol_requests
+)
+TARGETS=(fuzz_ion_text_reader fuzz_ion_binary_reader fuzz_partiql_parser fuzz_protocol_requests)
 
 cd "$ROOT"
 if [[ ! -f "$BUILD/build.ninja" ]]; then
@@ -27,9 +34,17 @@ for target in "${TARGETS[@]}"; do
   case "$target" in
     *text*) find "$TESTDATA" -name '*.ion' -exec cp -n {} "$corpus/" \; ;;
     *binary*) find "$TESTDATA" -name '*.10n' -exec cp -n {} "$corpus/" \; ;;
+    *partiql*)
+      # One seed per statement line of the golden files.
+      n=0
+      while IFS= read -r line; do
+        n=$((n + 1)); printf '%s' "$line" >"$corpus/golden-$n.pqt"
+      done < <(grep -hvE '^(#|----|statement|query|begin|commit|abort|restart|verify|\?|$)' \
+                 "$ROOT"/tests/golden/*/*.pqt 2>/dev/null | head -500) ;;
+    *protocol*) cp -n "$ROOT"/src/protocol/fuzz/corpus/* "$corpus/" ;;
   esac
   echo "== $target for ${SECONDS_PER_TARGET}s (corpus: $(ls "$corpus" | wc -l) files)"
-  if ! (cd "$WORK" && "$BUILD/src/ion/fuzz/$target" "$corpus" \
+  if ! (cd "$WORK" && "$BUILD/${TARGET_PATHS[$target]}" "$corpus" \
           -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
           -max_len=65536 -print_final_stats=1 -artifact_prefix="$WORK/$target-" \
           >"$WORK/$target.log" 2>&1); then

@@ -574,7 +574,7 @@ Result<Value> TransactionImpl::RedactRevision(const Value& block_address, std::s
                             " at block " + address.ToIonText());
   }
   if (latest->version == target->version && !latest->deleted()) {
-    return Status::InvalidArgument("The latest live revision of a document cannot be redacted");
+    return Status::InvalidArgument("The latest revision of a document cannot be redacted; only inactive revisions can be");
   }
   if (target->deleted()) return Status::InvalidArgument("A deletion revision has no data to redact");
   if (target->data_hash) return Status::InvalidArgument("That revision is already redacted");
@@ -594,6 +594,7 @@ Result<std::vector<Value>> TransactionImpl::RunStatement(std::string_view statem
   FOLIO_ASSIGN_OR_RETURN(partiql::QueryResult result,
                          partiql::ExecuteText(statement, *this, parameters));
   last_plan_ = result.Explain();
+  last_plan_summary_ = std::string(result.PlanSummary());
   return std::move(result.values);
 }
 

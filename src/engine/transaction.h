@@ -118,6 +118,8 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
 
   // The access plan of the last successful statement ("T: index_lookup(VIN)"), for tests.
   const std::string& last_plan() const { return last_plan_; }
+  // "scan", "index_lookup" or "none" for the last successful statement.
+  const std::string& last_plan_summary() const { return last_plan_summary_; }
 
   void RecordRead(std::string key) { read_keys_.insert(std::move(key)); }
   void CountRead(int64_t n = 1) { read_ios_ += n; }
@@ -174,6 +176,7 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   int64_t read_ios_ = 0;
   int64_t write_ios_ = 0;
   std::string last_plan_;
+  std::string last_plan_summary_;
 };
 
 }  // namespace folio::engine

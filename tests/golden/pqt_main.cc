@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include "tests/golden/engine_backend.h"
 #include "tests/golden/pqt_runner.h"
 
 int main(int argc, char** argv) {
@@ -27,14 +31,21 @@ int main(int argc, char** argv) {
       files.push_back(a);
     }
   }
-  if (backend != "memory") {
-    std::fprintf(stderr, "unknown backend '%s' (available: memory)\n", backend.c_str());
+  std::function<std::unique_ptr<folio::golden::Backend>()> make;
+  if (backend == "memory") {
+    make = folio::golden::MakeMemoryBackend;
+  } else if (backend == "engine") {
+    std::string dir = (std::filesystem::temp_directory_path() /
+                       ("folio_pqt_" + std::to_string(::getpid()))).string();
+    make = [dir] { return folio::golden::MakeEngineBackend(dir); };
+  } else {
+    std::fprintf(stderr, "unknown backend '%s' (available: memory, engine)\n", backend.c_str());
     return 2;
   }
   std::sort(files.begin(), files.end());
   int passed = 0, failed = 0, skipped = 0;
   for (const auto& f : files) {
-    auto rep = folio::golden::RunFile(f, folio::golden::MakeMemoryBackend);
+    auto rep = folio::golden::RunFile(f, make);
     if (rep.skipped) {
       ++skipped;
       std::printf("SKIP %s (%s)\n", f.c_str(), rep.skip_reason.c_str());

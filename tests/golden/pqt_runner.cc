@@ -476,6 +476,13 @@ FileReport RunFile(const std::string& path,
   std::stringstream ss;
   ss << in.rdbuf();
   auto backend = make_backend();
+  if (backend == nullptr) {
+    FileReport rep;
+    rep.path = path;
+    rep.failed = 1;
+    rep.failures.push_back(path + ": the backend could not start");
+    return rep;
+  }
   return RunText(path, ss.str(), *backend);
 }
 

@@ -1,6 +1,6 @@
 // folio_engine_bench: in-process engine throughput and memory (docs/perf/engine.md).
 //
-//   folio_engine_bench throughput [--writers 1,8,32] [--seconds 10] [--dir D] [--nosync]
+//   folio_engine_bench throughput [--writers 1,8,32] [--seconds 10] [--dir D] [--nosync] [--no-reads]
 //     Durable single-document insert transactions per second with W concurrent writers (each
 //     transaction: BeginTransaction, INSERT INTO Vehicle ? with one ~300-byte document shaped
 //     like /work/shared/bench/pg_baseline.sh's, Commit with the driver's commit digest), then
@@ -37,6 +37,7 @@ struct Args {
   double seconds = 10;
   std::string dir;
   bool sync = true;
+  bool reads = true;
   uint64_t docs = 1000000;
   int per_txn = 40;
   int loaders = 8;
@@ -44,7 +45,7 @@ struct Args {
 
 [[noreturn]] void Usage(const char* why) {
   std::fprintf(stderr,
-               "%s\nusage: folio_engine_bench throughput [--writers 1,8,32] [--seconds 10] [--dir D] [--nosync]\n"
+               "%s\nusage: folio_engine_bench throughput [--writers 1,8,32] [--seconds 10] [--dir D] [--nosync] [--no-reads]\n"
                "       folio_engine_bench memory [--docs N] [--per-txn 40] [--loaders 8] [--dir D] [--nosync]\n",
                why);
   std::exit(2);
@@ -76,6 +77,8 @@ Args ParseArgs(int argc, char** argv) {
       a.seconds = std::atof(value().c_str());
     } else if (flag == "--dir") {
       a.dir = value();
+    } else if (flag == "--no-reads") {
+      a.reads = false;
     } else if (flag == "--nosync") {
       a.sync = false;
     } else if (flag == "--docs") {
@@ -210,7 +213,7 @@ int Throughput(const Args& args) {
     std::fprintf(stderr, "no document was inserted\n");
     return 1;
   }
-  for (int readers : args.writers) {
+  for (int readers : args.reads ? args.writers : std::vector<int>{}) {
     std::atomic<uint64_t> misses{0};
     auto start = Clock::now();
     uint64_t done = RunFor(readers, args.seconds, [&](int t, uint64_t n) {

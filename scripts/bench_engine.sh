@@ -1,0 +1,76 @@
+#!/bin/bash
+# Engine benchmarks (docs/perf/engine.md).
+#
+#   scripts/bench_engine.sh [throughput|memory] [build_dir]
+#
+# throughput (default): runs folio_engine_bench (in-process, durable single-document insert
+#   transactions and indexed point reads with 1, 8 and 32 threads) and then PostgreSQL's
+#   baseline (/work/shared/bench/pg_baseline.sh, needs root and PostgreSQL 15) in the same run,
+#   and prints both plus the Folio/PostgreSQL ratio. Env: SECS (default 15), CLIENTS
+#   (default "1 8 32"), PG_BASELINE (default /work/shared/bench/pg_baseline.sh), BENCH_DIR
+#   (engine data directory, default /tmp/folio_engine_bench).
+# memory: loads DOCS (default 1000000) documents, 40 per transaction, with 8 loader threads
+#   and prints VmRSS/VmHWM; the target is VmHWM < 1 GiB.
+#
+# build_dir defaults to build/release (cmake --preset release; ninja -C build/release
+# folio_engine_bench).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MODE=${1:-throughput}
+BUILD=${2:-$ROOT/build/release}
+BENCH=$BUILD/bench/folio_engine_bench
+SECS=${SECS:-15}
+CLIENTS=${CLIENTS:-"1 8 32"}
+PG_BASELINE=${PG_BASELINE:-/work/shared/bench/pg_baseline.sh}
+BENCH_DIR=${BENCH_DIR:-/tmp/folio_engine_bench}
+DOCS=${DOCS:-1000000}
+
+if [ ! -x "$BENCH" ]; then
+  echo "no $BENCH; build it: cmake --preset release && ninja -C build/release folio_engine_bench" >&2
+  exit 1
+fi
+
+echo "machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+case "$MODE" in
+  memory)
+    "$BENCH" memory --docs "$DOCS" --per-txn 40 --loaders 8 --dir "$BENCH_DIR"
+    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+    ;;
+  throughput) ;;
+  *)
+    echo "unknown mode $MODE (throughput|memory)" >&2
+    exit 2
+    ;;
+esac
+
+echo "== folio (in-process, sync commits) =="
+folio_out=$("$BENCH" throughput --writers "${CLIENTS// /,}" --seconds "$SECS" --dir "$BENCH_DIR")
+echo "$folio_out"
+echo "load between: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== postgresql ($PG_BASELINE) =="
+pg_out=$(CLIENTS="$CLIENTS" SECS="$SECS" bash "$PG_BASELINE")
+echo "$pg_out"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# folio lines: bench=insert-1-doc writers=W ... tps=X; pg lines: insert-1-doc clients=C tps = X (...)
+folio_tps() {  # kind threads
+  echo "$folio_out" | awk -v kind="$1" -v n="$2" '
+    $1 == "bench=" kind { split($2, w, "="); if (w[2] == n) for (i = 1; i <= NF; i++) if ($i ~ /^tps=/) { sub("tps=", "", $i); print $i } }'
+}
+pg_tps() {  # kind clients
+  echo "$pg_out" | awk -v kind="$1" -v n="$2" '$1 == kind && $2 == "clients=" n { print $5 }'
+}
+echo "== summary (transactions per second) =="
+printf '%-14s %8s %12s %12s %8s\n' workload threads folio postgresql ratio
+for kind in insert-1-doc indexed-read; do
+  for c in $CLIENTS; do
+    f=$(folio_tps "$kind" "$c")
+    p=$(pg_tps "$kind" "$c")
+    ratio=$(awk -v f="${f:-0}" -v p="${p:-0}" 'BEGIN { if (p > 0) printf "%.2f", f / p; else print "n/a" }')
+    printf '%-14s %8s %12s %12s %8s\n' "$kind" "$c" "${f:-n/a}" "${p:-n/a}" "$ratio"
+  done
+done

@@ -369,15 +369,15 @@ Result<DigestInfo> LedgerImpl::GetDigest() {
   return DigestInfo{digest, tip};
 }
 
-Result<ProvenValue> LedgerImpl::GetBlock(const BlockAddress& address,
-                                         const std::optional<BlockAddress>& tip) {
+Result<LedgerImpl::ProvableBlock> LedgerImpl::LoadProvableBlock(
+    const BlockAddress& address, const std::optional<BlockAddress>& tip) {
   if (address.strand_id != strand_id_) {
     return Status::InvalidArgument("BlockAddress strandId does not belong to ledger " + name_);
   }
-  std::optional<BlockAddress> resolved_tip;
+  ProvableBlock out;
   if (tip) {
-    FOLIO_ASSIGN_OR_RETURN(resolved_tip, ResolveTip(tip));
-    if (address.sequence_no > resolved_tip->sequence_no) {
+    FOLIO_ASSIGN_OR_RETURN(out.tip, ResolveTip(tip));
+    if (address.sequence_no > out.tip->sequence_no) {
       return Status::InvalidArgument("BlockAddress is beyond the DigestTipAddress");
     }
   }
@@ -389,42 +389,31 @@ Result<ProvenValue> LedgerImpl::GetBlock(const BlockAddress& address,
     }
     return block.status();
   }
-  ProvenValue out{block->ToIon(), std::nullopt};
-  if (resolved_tip) {
-    FOLIO_ASSIGN_OR_RETURN(out.proof, journal_->BlockProof(address.sequence_no, resolved_tip->sequence_no));
+  out.block = std::move(block).value();
+  return out;
+}
+
+Result<ProvenValue> LedgerImpl::GetBlock(const BlockAddress& address,
+                                         const std::optional<BlockAddress>& tip) {
+  FOLIO_ASSIGN_OR_RETURN(ProvableBlock b, LoadProvableBlock(address, tip));
+  ProvenValue out{b.block.ToIon(), std::nullopt};
+  if (b.tip) {
+    FOLIO_ASSIGN_OR_RETURN(out.proof, journal_->BlockProof(address.sequence_no, b.tip->sequence_no));
   }
   return out;
 }
 
 Result<ProvenValue> LedgerImpl::GetRevision(const BlockAddress& address, std::string_view document_id,
                                             const std::optional<BlockAddress>& tip) {
-  if (address.strand_id != strand_id_) {
-    return Status::InvalidArgument("BlockAddress strandId does not belong to ledger " + name_);
-  }
-  std::optional<BlockAddress> resolved_tip;
-  if (tip) {
-    FOLIO_ASSIGN_OR_RETURN(resolved_tip, ResolveTip(tip));
-    if (address.sequence_no > resolved_tip->sequence_no) {
-      return Status::InvalidArgument("BlockAddress is beyond the DigestTipAddress");
-    }
-  }
-  Result<journal::Block> block = journal_->GetBlock(address.sequence_no);
-  if (!block.ok()) {
-    if (block.status().code() == StatusCode::kNotFound) {
-      return Status::InvalidArgument("BlockAddress sequenceNo " + std::to_string(address.sequence_no) +
-                                     " is beyond the journal tip");
-    }
-    return block.status();
-  }
-  std::optional<size_t> index = block->FindRevision(document_id);
+  FOLIO_ASSIGN_OR_RETURN(ProvableBlock b, LoadProvableBlock(address, tip));
+  std::optional<size_t> index = b.block.FindRevision(document_id);
   if (!index) {
     return Status::NotFound("Document " + std::string(document_id) + " has no revision in block " +
                             address.ToIonText());
   }
-  ProvenValue out{block->revisions[*index].ToIon(), std::nullopt};
-  if (resolved_tip) {
-    FOLIO_ASSIGN_OR_RETURN(out.proof,
-                           journal_->RevisionProof(*block, *index, resolved_tip->sequence_no));
+  ProvenValue out{b.block.revisions[*index].ToIon(), std::nullopt};
+  if (b.tip) {
+    FOLIO_ASSIGN_OR_RETURN(out.proof, journal_->RevisionProof(b.block, *index, b.tip->sequence_no));
   }
   return out;
 }

@@ -72,6 +72,13 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   void CommitterLoop();
   void CommitGroup(std::vector<CommitRequest*>& group);
   Result<BlockAddress> ResolveTip(const std::optional<BlockAddress>& tip);
+  struct ProvableBlock {
+    journal::Block block;
+    std::optional<BlockAddress> tip;  // resolved, when a proof was asked for
+  };
+  // The block at `address`, checked against the ledger's strand and the optional tip.
+  Result<ProvableBlock> LoadProvableBlock(const BlockAddress& address,
+                                          const std::optional<BlockAddress>& tip);
 
   const std::string name_;
   std::unique_ptr<kv::Store> store_;

@@ -6,10 +6,14 @@
 //     like /work/shared/bench/pg_baseline.sh's, Commit with the driver's commit digest), then
 //     indexed point reads per second (one transaction per SELECT * FROM Vehicle WHERE VIN = ?,
 //     on VINs that exist) with the same thread counts.
+//   folio_engine_bench mixed [--writers 8] [--readers 8] [--seconds 10] [--dir D] [--nosync]
+//     Readers alone, then readers while writers insert: point-read latency percentiles show
+//     how much a concurrent commit (its fsync) delays BeginTransaction and reads.
 //   folio_engine_bench memory [--docs 1000000] [--per-txn 40] [--loaders 8] [--dir D] [--nosync]
 //     Loads the documents and reports VmRSS/VmHWM from /proc/self/status along the way.
 //
 // Output lines are "key=value" records, one per measurement, for scripts/bench_engine.sh.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -41,11 +45,13 @@ struct Args {
   uint64_t docs = 1000000;
   int per_txn = 40;
   int loaders = 8;
+  int readers = 8;
 };
 
 [[noreturn]] void Usage(const char* why) {
   std::fprintf(stderr,
                "%s\nusage: folio_engine_bench throughput [--writers 1,8,32] [--seconds 10] [--dir D] [--nosync] [--no-reads]\n"
+               "       folio_engine_bench mixed [--writers 8] [--readers 8] [--seconds 10] [--dir D] [--nosync]\n"
                "       folio_engine_bench memory [--docs N] [--per-txn 40] [--loaders 8] [--dir D] [--nosync]\n",
                why);
   std::exit(2);
@@ -55,7 +61,7 @@ Args ParseArgs(int argc, char** argv) {
   Args a;
   if (argc < 2) Usage("missing mode");
   a.mode = argv[1];
-  if (a.mode != "throughput" && a.mode != "memory") Usage("unknown mode");
+  if (a.mode != "throughput" && a.mode != "memory" && a.mode != "mixed") Usage("unknown mode");
   for (int i = 2; i < argc; ++i) {
     std::string flag = argv[i];
     auto value = [&]() -> std::string {
@@ -85,6 +91,8 @@ Args ParseArgs(int argc, char** argv) {
       a.docs = std::strtoull(value().c_str(), nullptr, 10);
     } else if (flag == "--per-txn") {
       a.per_txn = std::atoi(value().c_str());
+    } else if (flag == "--readers") {
+      a.readers = std::atoi(value().c_str());
     } else if (flag == "--loaders") {
       a.loaders = std::atoi(value().c_str());
     } else {
@@ -242,6 +250,73 @@ int Throughput(const Args& args) {
   return errors.load() == 0 ? 0 : 1;
 }
 
+// Point reads of existing VINs by `readers` threads for `seconds`, optionally while `writers`
+// threads insert. Prints throughput and read latency percentiles.
+void MixedPhase(Ledger& ledger, const std::vector<std::string>& vins, int readers, int writers,
+                double seconds, const char* label) {
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> writes{0}, errors{0};
+  std::vector<std::vector<double>> latencies(readers);
+  std::vector<std::thread> pool;
+  for (int r = 0; r < readers; ++r) {
+    pool.emplace_back([&, r] {
+      std::mt19937_64 rng(r + 1);
+      while (!stop.load(std::memory_order_relaxed)) {
+        auto t0 = Clock::now();
+        size_t rows = 0;
+        Status s = RunTxn(ledger, "SELECT * FROM Vehicle WHERE VIN = ?",
+                          {Value::String(vins[rng() % vins.size()])}, &rows);
+        if (!s.ok() || rows != 1) errors.fetch_add(1);
+        latencies[r].push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+      }
+    });
+  }
+  for (int w = 0; w < writers; ++w) {
+    pool.emplace_back([&, w] {
+      for (uint64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+        std::string vin = std::string("M") + label + "-" + std::to_string(w) + "-" + std::to_string(n);
+        if (RunTxn(ledger, "INSERT INTO Vehicle ?", {VehicleDocument(vin, n)}).ok()) {
+          writes.fetch_add(1);
+        } else {
+          errors.fetch_add(1);
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop.store(true);
+  for (std::thread& t : pool) t.join();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))]; };
+  std::printf("bench=mixed phase=%s readers=%d writers=%d read_tps=%.1f write_tps=%.1f read_p50_us=%.0f read_p99_us=%.0f read_max_us=%.0f errors=%llu\n",
+              label, readers, writers, all.size() / seconds, writes.load() / seconds, pct(0.5), pct(0.99),
+              all.empty() ? 0.0 : all.back(), static_cast<unsigned long long>(errors.load()));
+  std::fflush(stdout);
+}
+
+int Mixed(const Args& args) {
+  std::unique_ptr<Engine> engine;
+  std::shared_ptr<Ledger> ledger = OpenFresh(args, engine);
+  std::vector<std::string> vins;
+  for (int batch = 0; batch < 50; ++batch) {
+    std::vector<Value> docs;
+    for (int i = 0; i < 40; ++i) {
+      vins.push_back("VIN" + std::to_string(batch * 40 + i));
+      docs.push_back(VehicleDocument(vins.back(), batch * 40 + i));
+    }
+    if (Status s = RunTxn(*ledger, "INSERT INTO Vehicle ?", {Value::List(std::move(docs))}); !s.ok()) Die("preload", s);
+  }
+  int writers = args.writers.empty() ? 8 : args.writers.front();
+  MixedPhase(*ledger, vins, args.readers, 0, args.seconds, "reads-only");
+  MixedPhase(*ledger, vins, args.readers, writers, args.seconds, "reads+writes");
+  ledger.reset();
+  engine.reset();
+  std::filesystem::remove_all(args.dir);
+  return 0;
+}
+
 int Memory(const Args& args) {
   std::unique_ptr<Engine> engine;
   std::shared_ptr<Ledger> ledger = OpenFresh(args, engine);
@@ -305,5 +380,7 @@ int Memory(const Args& args) {
 
 int main(int argc, char** argv) {
   folio::engine::Args args = folio::engine::ParseArgs(argc, argv);
-  return args.mode == "throughput" ? folio::engine::Throughput(args) : folio::engine::Memory(args);
+  if (args.mode == "throughput") return folio::engine::Throughput(args);
+  if (args.mode == "mixed") return folio::engine::Mixed(args);
+  return folio::engine::Memory(args);
 }

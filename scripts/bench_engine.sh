@@ -8,7 +8,8 @@
 #   baseline (/work/shared/bench/pg_baseline.sh, needs root and PostgreSQL 15) in the same run,
 #   and prints both plus the Folio/PostgreSQL ratio. Env: SECS (default 15), CLIENTS
 #   (default "1 8 32"), PG_BASELINE (default /work/shared/bench/pg_baseline.sh), BENCH_DIR
-#   (engine data directory, default /tmp/folio_engine_bench).
+#   (engine data directory, default /tmp/folio_engine_bench), PGDATA_DIR/PGPORT (PostgreSQL's
+#   data directory and port, default /tmp/folio_bench_pg and 55437).
 # memory: loads DOCS (default 1000000) documents, 40 per transaction, with 8 loader threads
 #   and prints VmRSS/VmHWM; the target is VmHWM < 1 GiB.
 #
@@ -24,11 +25,27 @@ CLIENTS=${CLIENTS:-"1 8 32"}
 PG_BASELINE=${PG_BASELINE:-/work/shared/bench/pg_baseline.sh}
 BENCH_DIR=${BENCH_DIR:-/tmp/folio_engine_bench}
 DOCS=${DOCS:-1000000}
+# pg_baseline.sh's own defaults (/tmp/pgbase, port 55432) may be in use by someone else.
+export PGDATA_DIR=${PGDATA_DIR:-/tmp/folio_bench_pg}
+export PGPORT=${PGPORT:-55437}
 
 if [ ! -x "$BENCH" ]; then
   echo "no $BENCH; build it: cmake --preset release && ninja -C build/release folio_engine_bench" >&2
   exit 1
 fi
+
+# Latency of one small synced write on the filesystem of BENCH_DIR: with one outstanding
+# transaction per client, durable commit throughput is at most clients / this latency.
+fsync_probe() {
+  local f
+  f="$(dirname "$BENCH_DIR")/folio_fsync_probe.$$"
+  local start end
+  start=$(date +%s%N)
+  dd if=/dev/zero of="$f" bs=700 count=200 oflag=dsync status=none
+  end=$(date +%s%N)
+  rm -f "$f"
+  awk -v ns=$((end - start)) 'BEGIN { printf "fsync probe: %.2f ms per 700-byte synced write\n", ns / 200 / 1e6 }'
+}
 
 echo "machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -47,13 +64,16 @@ case "$MODE" in
     ;;
 esac
 
+fsync_probe
 echo "== folio (in-process, sync commits) =="
 folio_out=$("$BENCH" throughput --writers "${CLIENTS// /,}" --seconds "$SECS" --dir "$BENCH_DIR")
 echo "$folio_out"
 echo "load between: $(cut -d' ' -f1-3 /proc/loadavg)"
+fsync_probe
 echo "== postgresql ($PG_BASELINE) =="
 pg_out=$(CLIENTS="$CLIENTS" SECS="$SECS" bash "$PG_BASELINE")
 echo "$pg_out"
+fsync_probe
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # folio lines: bench=insert-1-doc writers=W ... tps=X; pg lines: insert-1-doc clients=C tps = X (...)

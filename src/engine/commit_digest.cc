@@ -24,6 +24,10 @@ Result<Hash256> CommitDigest::StatementHash(std::string_view statement,
   return s;
 }
 
+void CommitDigest::AddStatementHash(const Hash256& statement_hash) {
+  digest_ = journal::Dot(digest_, statement_hash);
+}
+
 Status CommitDigest::AddStatement(std::string_view statement,
                                   std::span<const ion::Value> parameters) {
   FOLIO_ASSIGN_OR_RETURN(Hash256 s, StatementHash(statement, parameters));

@@ -19,6 +19,8 @@ class CommitDigest {
   // Folds one statement and its parameters in. Fails only for a parameter holding a symbol
   // with unknown text (which has no Ion hash); the digest is then unchanged.
   Status AddStatement(std::string_view statement, std::span<const ion::Value> parameters);
+  // Folds an already computed StatementHash in.
+  void AddStatementHash(const Hash256& statement_hash);
   const Hash256& value() const { return digest_; }
 
   // H(statement) folded with its parameters, the journal's `statementDigest`.

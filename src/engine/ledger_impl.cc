@@ -17,6 +17,11 @@ using storage::TableInfo;
 namespace {
 constexpr size_t kPruneThreshold = 50000;
 
+Status OccConflict() {
+  return Status::Conflict(
+      "Optimistic concurrency control (OCC) failure encountered while committing the transaction");
+}
+
 // The system revision hash recorded in a block for a table definition change.
 Result<Hash256> TableChangeHash(const TableInfo& t) { return ion::IonHashSha256(t.ToIon()); }
 }  // namespace
@@ -54,6 +59,7 @@ Status LedgerImpl::Load(bool create) {
   auto catalog = std::make_shared<CatalogState>();
   for (TableInfo& t : tables) catalog->tables[t.table_id] = std::move(t);
   catalog_ = std::move(catalog);
+  published_snapshot_ = store_->NewSnapshot();
   return Status::OK();
 }
 
@@ -81,13 +87,13 @@ ion::Timestamp LedgerImpl::Now() {
 }
 
 Result<std::unique_ptr<Transaction>> LedgerImpl::BeginTransaction() {
-  std::unique_ptr<kv::Snapshot> snapshot;
+  std::shared_ptr<const kv::Snapshot> snapshot;
   uint64_t seq;
   std::shared_ptr<const CatalogState> catalog;
   {
     std::lock_guard lock(mu_);
     if (closed_) return Status::NotFound("Ledger " + name_ + " does not exist");
-    snapshot = store_->NewSnapshot();
+    snapshot = published_snapshot_;
     seq = write_seq_;
     catalog = catalog_;
     active_snapshots_.insert(seq);
@@ -103,7 +109,17 @@ void LedgerImpl::EndTransaction(uint64_t snapshot_seq) {
 }
 
 Status LedgerImpl::CommitTransaction(TransactionImpl& txn) {
-  CommitRequest request{&txn, Status::OK(), false};
+  if (!txn.has_writes()) {
+    // A read-only transaction is validated against the published commits only: serializing it
+    // before the group being written right now is correct, and it writes nothing to journal.
+    std::lock_guard lock(mu_);
+    for (const std::string& key : txn.read_keys()) {
+      auto it = last_write_.find(key);
+      if (it != last_write_.end() && it->second > txn.snapshot_seq()) return OccConflict();
+    }
+    return Status::OK();
+  }
+  CommitRequest request{&txn};
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_) return Status::Internal("ledger is shutting down");
@@ -111,7 +127,7 @@ Status LedgerImpl::CommitTransaction(TransactionImpl& txn) {
   }
   queue_cv_.notify_one();
   std::unique_lock lock(queue_mu_);
-  done_cv_.wait(lock, [&] { return request.done; });
+  request.cv.wait(lock, [&] { return request.done; });
   return request.result;
 }
 
@@ -126,11 +142,11 @@ void LedgerImpl::CommitterLoop() {
       queue_.clear();
     }
     CommitGroup(group);
-    {
-      std::lock_guard lock(queue_mu_);
-      for (CommitRequest* r : group) r->done = true;
+    std::lock_guard lock(queue_mu_);
+    for (CommitRequest* r : group) {
+      r->done = true;
+      r->cv.notify_one();
     }
-    done_cv_.notify_all();
   }
 }
 
@@ -153,7 +169,11 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
     std::lock_guard lock(mu_);
     base_catalog = catalog_;
   }
-  auto catalog = std::make_shared<CatalogState>(*base_catalog);
+  // Copied on the first table change of the group; most groups change no table.
+  std::shared_ptr<CatalogState> catalog;
+  auto tables = [&]() -> const std::map<std::string, TableInfo>& {
+    return catalog ? catalog->tables : base_catalog->tables;
+  };
   std::vector<std::pair<CommitRequest*, std::vector<std::string>>> staged;
   ion::Timestamp now = Now();
 
@@ -169,8 +189,7 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
       }
     }
     if (conflict) {
-      request->result = Status::Conflict(
-          "Optimistic concurrency control (OCC) failure encountered while committing the transaction");
+      request->result = OccConflict();
       continue;
     }
     if (!txn.has_writes()) continue;  // read-only: nothing to journal
@@ -184,6 +203,7 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
     Status st = Status::OK();
     // Table definitions first: later document writes index under the new definitions.
     for (const auto& [table_id, table] : txn.changed_tables()) {
+      if (!catalog) catalog = std::make_shared<CatalogState>(*base_catalog);
       auto previous = catalog->tables.find(table_id);
       written.push_back(OccCatalogKey());
       written.push_back(OccNameKey(table.name));
@@ -209,7 +229,7 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
     // change since the snapshot, so the latest state equals the snapshot's).
     for (const auto& [table_id, index_id] : txn.created_indexes()) {
       if (!st.ok()) break;
-      const TableInfo& table = catalog->tables.at(table_id);
+      const TableInfo& table = tables().at(table_id);
       const storage::IndexInfo* index = table.FindIndexById(index_id);
       if (index == nullptr) continue;
       storage::StateReader reader(store_.get(), nullptr);
@@ -223,7 +243,7 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
     for (const std::string& doc_id : txn.document_order()) {
       if (!st.ok()) break;
       const PendingDocument& p = txn.documents().at(doc_id);
-      const TableInfo& table = catalog->tables.at(p.table_id);
+      const TableInfo& table = tables().at(p.table_id);
       for (int64_t s : p.statements) {
         builder.AddDocumentStatement(doc_id, table.name, table.table_id, static_cast<size_t>(s));
       }
@@ -284,9 +304,12 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
       request->result = st;
       // The catalog copy may hold this transaction's table changes: rebuild from the base plus
       // the transactions staged before it.
-      catalog = std::make_shared<CatalogState>(*base_catalog);
+      catalog.reset();
       for (auto& [req, keys] : staged) {
-        for (const auto& [id, t] : req->txn->changed_tables()) catalog->tables[id] = t;
+        for (const auto& [id, t] : req->txn->changed_tables()) {
+          if (!catalog) catalog = std::make_shared<CatalogState>(*base_catalog);
+          catalog->tables[id] = t;
+        }
       }
       continue;
     }
@@ -300,7 +323,7 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
     for (const journal::Revision& rev : block.revisions) {
       if (rev.is_system || !st.ok()) continue;
       const PendingDocument& p = txn.documents().at(rev.metadata.id);
-      const TableInfo& table = catalog->tables.at(p.table_id);
+      const TableInfo& table = tables().at(p.table_id);
       Revision r;
       r.strand_id = strand_id_;
       r.sequence_no = sequence_no;
@@ -323,10 +346,9 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
   }
 
   if (staged.empty()) return;
-  // mu_ is held across the write so that no transaction can begin on a snapshot that holds
-  // this group's data but not its write_seq_ (which would make it conflict spuriously).
-  std::lock_guard lock(mu_);
+  // Transactions beginning during the write keep using the previously published snapshot.
   Status write_status = store_->Write(batch, kv::WriteOptions{options_.sync_commits});
+  std::lock_guard lock(mu_);
   if (!write_status.ok()) {
     for (auto& [req, keys] : staged) req->result = write_status;
     return;
@@ -340,7 +362,8 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
     ++write_seq_;
     for (std::string& k : keys) last_write_[std::move(k)] = write_seq_;
   }
-  catalog_ = std::move(catalog);
+  if (catalog) catalog_ = std::move(catalog);
+  published_snapshot_ = store_->NewSnapshot();
   if (last_write_.size() > kPruneThreshold) {
     uint64_t horizon = active_snapshots_.empty() ? write_seq_ : *active_snapshots_.begin();
     std::erase_if(last_write_, [&](const auto& kv) { return kv.second <= horizon; });

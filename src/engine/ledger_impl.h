@@ -5,8 +5,10 @@
 // journal block per writing transaction, writes every block and state change of the group in
 // ONE synced kv batch, then publishes and answers them all.
 // Invariants:
-//   - write_seq_ counts published writing commits; a transaction's snapshot contains exactly
-//     the commits numbered <= its snapshot_seq (begin and publish both hold mu_);
+//   - write_seq_ counts published writing commits; published_snapshot_ contains exactly the
+//     commits numbered <= write_seq_ (both change together under mu_, after the group's batch
+//     is durable), and a transaction begins on that pair, so its snapshot holds exactly the
+//     commits numbered <= its snapshot_seq;
 //   - last_write_[key] is the write_seq of the newest published commit that wrote key, kept
 //     for every key written after the oldest active snapshot;
 //   - the journal tip and catalog_ advance only after their batch is durable.
@@ -65,7 +67,8 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   struct CommitRequest {
     TransactionImpl* txn;
     Status result;
-    bool done = false;
+    bool done = false;            // guarded by queue_mu_
+    std::condition_variable cv;   // wakes only this request's waiter
   };
   LedgerImpl(std::string name, std::unique_ptr<kv::Store> store, const LedgerOptions& options);
   Status Load(bool create);
@@ -90,6 +93,7 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   bool closed_ = false;
   uint64_t write_seq_ = 0;
   std::shared_ptr<const CatalogState> catalog_;
+  std::shared_ptr<const kv::Snapshot> published_snapshot_;
   std::multiset<uint64_t> active_snapshots_;
   // Read and written only by the committer thread (published under mu_ for pruning decisions).
   std::unordered_map<std::string, uint64_t> last_write_;
@@ -99,7 +103,6 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::condition_variable done_cv_;
   std::deque<CommitRequest*> queue_;
   bool stopping_ = false;
   std::thread committer_;

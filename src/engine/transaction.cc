@@ -241,7 +241,7 @@ class SourceImpl final : public partiql::TableSource {
 }  // namespace
 
 TransactionImpl::TransactionImpl(std::shared_ptr<LedgerImpl> ledger, std::string id,
-                                 std::unique_ptr<kv::Snapshot> snapshot, uint64_t snapshot_seq,
+                                 std::shared_ptr<const kv::Snapshot> snapshot, uint64_t snapshot_seq,
                                  std::shared_ptr<const CatalogState> catalog)
     : ledger_(std::move(ledger)),
       id_(std::move(id)),
@@ -619,7 +619,7 @@ Result<StatementResult> TransactionImpl::Execute(std::string_view statement,
   // Folded in before execution, as the drivers fold it before sending.
   FOLIO_ASSIGN_OR_RETURN(Hash256 statement_digest,
                          CommitDigest::StatementHash(statement, parameters));
-  FOLIO_TRY(digest_.AddStatement(statement, parameters));
+  digest_.AddStatementHash(statement_digest);
   statements_.push_back(StatementRecord{std::string(statement), Now(), statement_digest});
   current_statement_ = static_cast<int64_t>(statements_.size()) - 1;
 

@@ -68,7 +68,7 @@ struct RedactionRequest {
 class TransactionImpl final : public Transaction, public partiql::Catalog {
  public:
   TransactionImpl(std::shared_ptr<LedgerImpl> ledger, std::string id,
-                  std::unique_ptr<kv::Snapshot> snapshot, uint64_t snapshot_seq,
+                  std::shared_ptr<const kv::Snapshot> snapshot, uint64_t snapshot_seq,
                   std::shared_ptr<const CatalogState> catalog);
   ~TransactionImpl() override;
 
@@ -158,7 +158,7 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   std::shared_ptr<LedgerImpl> ledger_;
   const std::string id_;
   const std::chrono::steady_clock::time_point started_;
-  std::unique_ptr<kv::Snapshot> snapshot_;
+  std::shared_ptr<const kv::Snapshot> snapshot_;
   const uint64_t snapshot_seq_;
   std::shared_ptr<const CatalogState> catalog_;
   CommitDigest digest_;

@@ -42,6 +42,8 @@ Result<std::vector<ion::Value>> ResultStream::ReadAll() {
 
 // ---- Transaction -----------------------------------------------------------------------------
 
+const std::string& Transaction::session_token() const { return session_->token(); }
+
 Result<ResultStream> Transaction::ExecuteStream(std::string_view statement,
                                                 std::vector<ion::Value> parameters) {
   if (closed_) return Status::FailedPrecondition("transaction " + id_ + " has ended");

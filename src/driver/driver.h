@@ -70,6 +70,7 @@ struct StatementResult {
 class Transaction {
  public:
   const std::string& id() const { return id_; }
+  const std::string& session_token() const;
 
   // Sends ExecuteStatement (folding it into the CommitDigest first, as the drivers do).
   Result<ResultStream> ExecuteStream(std::string_view statement,

@@ -12,4 +12,10 @@ int& ExitCode();
 // `folio serve`: the QLDB-compatible network server (src/main/serve_command.cc).
 void RegisterServeCommand(CLI::App& app);
 
+// Client subcommands over the driver: `folio shell`, `folio ledger ...` (shell_command.cc,
+// ledger_command.cc) and offline `folio verify <data-dir>` (verify_command.cc).
+void RegisterShellCommand(CLI::App& app);
+void RegisterLedgerCommand(CLI::App& app);
+void RegisterVerifyCommand(CLI::App& app);
+
 }  // namespace folio::cli

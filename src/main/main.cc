@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "folio 0.1.0");
   folio::cli::RegisterServeCommand(app);
+  folio::cli::RegisterShellCommand(app);
+  folio::cli::RegisterLedgerCommand(app);
+  folio::cli::RegisterVerifyCommand(app);
   CLI11_PARSE(app, argc, argv);
   return folio::cli::ExitCode();
 }

@@ -469,11 +469,16 @@ class Evaluator {
     if (op == "AND" || op == "OR") return EvalLogic(e);
     FOLIO_ASSIGN_OR_RETURN(ion::Value a, EvalOperand(*e.operands[0]));
     FOLIO_ASSIGN_OR_RETURN(ion::Value b, EvalOperand(*e.operands[1]));
-    if (a.is_null() || b.is_null()) return AbsentResult(a, b);
     if (op == "=" || op == "<>") {
+      if (a.is_null() || b.is_null()) {
+        // NULL = MISSING is NULL (partiql-tests null.ion): a present null wins over MISSING.
+        bool null_operand = (a.is_null() && !IsMissing(a)) || (b.is_null() && !IsMissing(b));
+        return null_operand ? ion::Value() : Missing();
+      }
       bool eq = PartiqlEquals(a, b);
       return ion::Value::Bool(op == "=" ? eq : !eq);
     }
+    if (a.is_null() || b.is_null()) return AbsentResult(a, b);
     if (op == "<" || op == "<=" || op == ">" || op == ">=") {
       auto c = CompareValues(a, b);
       if (!c.ok()) return Mismatch(e.pos, c.status());
@@ -531,7 +536,7 @@ class Evaluator {
         }
       }
       if (n == 0 || n != t.size()) {
-        return Mismatch(e.pos, "LIKE ESCAPE must be a single character");
+        return EvalError(e.pos, "LIKE ESCAPE must be a single character");  // in every mode
       }
       escape = cp;
     }
@@ -608,7 +613,8 @@ class Evaluator {
     std::vector<ion::Value> args;
     args.reserve(e.operands.size());
     for (const auto& o : e.operands) {
-      FOLIO_ASSIGN_OR_RETURN(ion::Value v, EvalOperand(*o));
+      // EXISTS tests the collection itself: its subquery is not coerced to a scalar.
+      FOLIO_ASSIGN_OR_RETURN(ion::Value v, n == "exists" ? Eval(*o) : EvalOperand(*o));
       args.push_back(std::move(v));
     }
     if (n == "coalesce") {
@@ -620,10 +626,9 @@ class Evaluator {
       return all_missing && opts_.mode != EvalMode::kLegacy ? ion::Value() : ion::Value();
     }
     if (n == "nullif") {
-      if (args[0].is_null() || args[1].is_null()) {
-        if (args[0].is_null() && args[1].is_null()) return ion::Value();
-        return std::move(args[0]);
-      }
+      // NULLIF(a, b) is CASE WHEN a = b THEN NULL ELSE a END; a = b is never true when either
+      // is null or MISSING, so the result is `a` as it is (MISSING stays MISSING).
+      if (args[0].is_null() || args[1].is_null()) return std::move(args[0]);
       return PartiqlEquals(args[0], args[1]) ? ion::Value() : std::move(args[0]);
     }
     if (n == "exists") {
@@ -675,7 +680,10 @@ class Evaluator {
       if (HasMarkers(a)) a = ToIon(std::move(a));
     }
     auto r = CallFunction(n, args, fctx_);
-    if (!r.ok()) return Mismatch(e.pos, r.status());
+    if (!r.ok()) {
+      if (IsTypeMismatch(r.status())) return Mismatch(e.pos, r.status());
+      return EvalError(e.pos, r.status().message());  // data errors fail in every mode
+    }
     return r;
   }
 

@@ -56,9 +56,18 @@ std::string TypeDesc(const Value& v) {
   return v.is_null() ? "null" : std::string(ion::TypeName(v.type()));
 }
 
+// Type-mismatch messages have these shapes; IsTypeMismatch recognises them (keep in sync).
+constexpr std::string_view kArgWord = ": argument ";
+constexpr std::string_view kMustBe = " must be ";
+constexpr std::string_view kCastPrefix = "CAST: cannot convert ";
+// CAST details that make a conversion failure a data error rather than a type mismatch.
+constexpr std::string_view kOutOfRange = "value out of range";
+constexpr std::string_view kNotFinite = "value is not finite";
+
 Status ArgError(std::string_view fn, size_t index, std::string_view what, const Value& got) {
-  return Status::InvalidArgument(Upper(fn) + ": argument " + std::to_string(index + 1) +
-                                 " must be " + std::string(what) + ", not " + TypeDesc(got));
+  return Status::InvalidArgument(Upper(fn) + std::string(kArgWord) + std::to_string(index + 1) +
+                                 std::string(kMustBe) + std::string(what) + ", not " +
+                                 TypeDesc(got));
 }
 
 bool IsText(const Value& v) {
@@ -185,7 +194,12 @@ Result<Value> Substring(std::span<const Value> args) {
   int64_t end = n + 1;  // exclusive, 1-based
   if (args.size() == 3) {
     FOLIO_ASSIGN_OR_RETURN(int64_t len, IntArg("substring", args, 2));
-    if (len < 0) return Status::InvalidArgument("SUBSTRING: length must not be negative");
+    if (len < 0) {
+      // Outside the domain, which PartiQL treats like a type mismatch (MISSING when permissive).
+      return Status::InvalidArgument("SUBSTRING" + std::string(kArgWord) + "3" +
+                                     std::string(kMustBe) + "a non-negative length, not " +
+                                     std::to_string(len));
+    }
     // start + len, saturating.
     end = (len > INT64_MAX - std::max<int64_t>(start, 0)) ? INT64_MAX : start + len;
   }
@@ -408,7 +422,7 @@ Result<Value> ToTimestamp(std::span<const Value> args) {
 // CAST
 
 Status CastError(const Value& v, std::string_view target, std::string_view why = {}) {
-  std::string msg = "CAST: cannot convert " + TypeDesc(v) + " to " + std::string(target);
+  std::string msg = std::string(kCastPrefix) + TypeDesc(v) + " to " + std::string(target);
   if (!why.empty()) msg += ": " + std::string(why);
   return Status::InvalidArgument(msg);
 }
@@ -501,15 +515,15 @@ Result<Value> CastToInt(const Value& v, std::string_view target, int bits) {
     case Type::kDecimal: {
       const ion::Decimal& d = v.as_decimal();
       if (!d.is_zero() && int64_t(d.exponent) + in::DigitCount(in::Coefficient(d)) > 40) {
-        return CastError(v, target, "value out of range");
+        return CastError(v, target, kOutOfRange);
       }
       z = in::RoundHalfEven(d);
       break;
     }
     case Type::kFloat: {
       double f = v.as_float();
-      if (!std::isfinite(f)) return CastError(v, target, "value is not finite");
-      if (std::fabs(f) > 1e40) return CastError(v, target, "value out of range");
+      if (!std::isfinite(f)) return CastError(v, target, kNotFinite);
+      if (std::fabs(f) > 1e40) return CastError(v, target, kOutOfRange);
       // Round the exact binary value half-even.
       mpq_class q(f);
       mpz_class fl;
@@ -529,7 +543,7 @@ Result<Value> CastToInt(const Value& v, std::string_view target, int bits) {
     default: return CastError(v, target);
   }
   mpz_class lo = -(mpz_class(1) << (bits - 1)), hi = (mpz_class(1) << (bits - 1)) - 1;
-  if (z < lo || z > hi) return CastError(v, target, "value out of range");
+  if (z < lo || z > hi) return CastError(v, target, kOutOfRange);
   return Value::Integer(ion::Int(z));
 }
 
@@ -540,7 +554,7 @@ Result<Value> CastToDecimal(const Value& v, std::string_view target) {
     case Type::kDecimal: return Value::Dec(v.as_decimal());
     case Type::kFloat: {
       auto d = in::DoubleToDecimal(v.as_float());
-      if (!d.ok()) return CastError(v, target, "value is not finite");
+      if (!d.ok()) return CastError(v, target, kNotFinite);
       return Value::Dec(std::move(d).value());
     }
     case Type::kString:
@@ -634,7 +648,7 @@ Result<Value> CastValue(const Value& v, std::string_view target) {
     if (v.type() == Type::kTimestamp) return Value::Time(v.as_timestamp());
     if (!IsText(v)) return CastError(v, t);
     auto ts = in::ParseIonTimestamp(v.text());
-    if (!ts.ok()) return ts.status().WithContext("CAST");
+    if (!ts.ok()) return CastError(v, t, ts.status().message());
     return Value::Time(std::move(ts).value());
   }
   if (t == "list" || t == "sexp" || t == "bag") {
@@ -664,6 +678,16 @@ Result<Value> Size(std::span<const Value> args) {
 }
 
 }  // namespace
+
+bool IsTypeMismatch(const Status& st) {
+  const std::string& m = st.message();
+  if (st.code() != StatusCode::kInvalidArgument) return false;
+  if (m.rfind(kCastPrefix, 0) == 0) {
+    return m.find(kOutOfRange) == std::string::npos && m.find(kNotFinite) == std::string::npos;
+  }
+  size_t arg = m.find(kArgWord);
+  return arg != std::string::npos && m.find(kMustBe, arg) != std::string::npos;
+}
 
 const FunctionInfo* FindFunction(std::string_view lower_name) {
   for (const FunctionInfo& f : kFunctions) {

@@ -48,6 +48,15 @@ const FunctionInfo* FindFunction(std::string_view lower_name);
 Result<ion::Value> CallFunction(std::string_view lower_name, std::span<const ion::Value> args,
                                 const FunctionContext& ctx);
 
+// Whether an error from CallFunction or Cast is a type mismatch: an argument of the wrong
+// type ("SUBSTRING: argument 2 must be an int, not string") or a failed CAST conversion
+// ("CAST: cannot convert string to int: 'x' is not an integer"), or a negative SUBSTRING
+// length ("SUBSTRING: argument 3 must be a non-negative length"). PartiQL's permissive mode
+// turns those into MISSING. Every other error is a data error that stays an error in every
+// mode: a malformed format pattern or timestamp text, an invalid date part, a value or
+// result out of range (including CAST overflow), an unknown function or wrong arity.
+bool IsTypeMismatch(const Status& st);
+
 // CAST(v AS type_name) with type_name lower case; exposed for the evaluator and tests.
 Result<ion::Value> Cast(const ion::Value& v, std::string_view type_name);
 

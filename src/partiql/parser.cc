@@ -57,7 +57,8 @@ int Depth(const Expr& e) { return e.depth; }
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+  Parser(std::vector<Token> tokens, const ParseOptions& opts)
+      : t_(std::move(tokens)), opts_(opts) {}
 
   Result<std::unique_ptr<Statement>> Run(std::string_view text) {
     auto st = std::make_unique<Statement>();
@@ -572,7 +573,11 @@ class Parser {
       Pos p = CurPos();
       std::string op = t_[i_++].text;
       FOLIO_TRY(Enter());
+      // An adjacent "-<digits>" may spell INT's minimum, whose magnitude exceeds the maximum.
+      negated_literal_ = op == "-" && Cur().type == TokenType::kNumber &&
+                         Cur().line == p.line && Cur().column == p.column + 1;
       auto inner = Unary();
+      negated_literal_ = false;
       --depth_;
       if (!inner.ok()) return inner.status();
       ExprPtr v = std::move(inner).value();
@@ -633,6 +638,13 @@ class Parser {
     size_t exp = s.find_first_of("eE");
     if (dot == std::string::npos && exp == std::string::npos) {
       FOLIO_ASSIGN_OR_RETURN(ion::Int v, ion::Int::Parse(s));
+      // PartiQL INT is 64-bit: a larger literal is an error in every mode (backtick Ion
+      // literals and parameters keep arbitrary precision).
+      bool min_int = negated_literal_ && (-v).ToInt64().has_value();
+      negated_literal_ = false;
+      if (!v.ToInt64().has_value() && !min_int) {
+        return ErrorAt(tok, "integer literal out of range for INT (64-bit)");
+      }
       return Literal(ion::Value::Integer(std::move(v)), p);
     }
     std::string mantissa = s.substr(0, exp);
@@ -816,7 +828,7 @@ class Parser {
       }
     } else if (n == "history") {
       // Checked where it is used (only FROM accepts it).
-    } else {
+    } else if (opts_.resolve_functions) {
       const FunctionInfo* f = FindFunction(n);
       if (f == nullptr) {
         return SemanticError(e->pos, fmt::format("No such function: {}", n));
@@ -1136,6 +1148,9 @@ class Parser {
   }
 
   std::vector<Token> t_;
+  ParseOptions opts_;
+  bool negated_literal_ = false;  // the number literal being parsed follows an adjacent '-'
+
   size_t i_ = 0;
   int depth_ = 0;
   int params_ = 0;
@@ -1147,9 +1162,14 @@ bool IsEvaluatorFunction(std::string_view n) {
   return n == "coalesce" || n == "nullif" || n == "exists" || IsAggregateName(n);
 }
 
-Result<std::unique_ptr<Statement>> ParseStatement(std::string_view text) {
+Result<std::unique_ptr<Statement>> ParseStatement(std::string_view text,
+                                                  const ParseOptions& options) {
   FOLIO_ASSIGN_OR_RETURN(std::vector<Token> tokens, Lex(text));
-  return Parser(std::move(tokens)).Run(text);
+  return Parser(std::move(tokens), options).Run(text);
+}
+
+Result<std::unique_ptr<Statement>> ParseStatement(std::string_view text) {
+  return ParseStatement(text, ParseOptions{});
 }
 
 }  // namespace folio::partiql

@@ -17,7 +17,16 @@ namespace folio::partiql {
 
 inline constexpr int kMaxNesting = 200;
 
+struct ParseOptions {
+  // Check function names and argument counts while parsing ("Semantic Error: ... No such
+  // function"). Off only for syntax-only checks (partiql-tests SyntaxSuccess/SyntaxFail):
+  // such a Statement may name unknown functions and must not be evaluated.
+  bool resolve_functions = true;
+};
+
 Result<std::unique_ptr<Statement>> ParseStatement(std::string_view text);
+Result<std::unique_ptr<Statement>> ParseStatement(std::string_view text,
+                                                  const ParseOptions& options);
 
 // Functions handled by the evaluator itself (null-aware or needing MISSING); others come from
 // partiql/functions.h. Names are lower case.

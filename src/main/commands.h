@@ -18,4 +18,7 @@ void RegisterShellCommand(CLI::App& app);
 void RegisterLedgerCommand(CLI::App& app);
 void RegisterVerifyCommand(CLI::App& app);
 
+// `folio bench`: the whole-server load generator (bench_command.cc, loadgen.h).
+void RegisterBenchCommand(CLI::App& app);
+
 }  // namespace folio::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   folio::cli::RegisterShellCommand(app);
   folio::cli::RegisterLedgerCommand(app);
   folio::cli::RegisterVerifyCommand(app);
+  folio::cli::RegisterBenchCommand(app);
   CLI11_PARSE(app, argc, argv);
   return folio::cli::ExitCode();
 }

@@ -37,6 +37,7 @@ struct ServeFlags {
   std::string tls_key;
   bool tls_self_signed = false;
   int threads = 4;
+  int handler_threads = 64;
   bool no_auth = false;
   size_t max_body_bytes = 2 * 1024 * 1024;
   bool no_fsync = false;
@@ -158,6 +159,9 @@ int RunServe(const ServeFlags& f) {
   if (f.threads < 1 || f.threads > 256) {
     return fail(Status::InvalidArgument("--threads must be between 1 and 256"));
   }
+  if (f.handler_threads < 0 || f.handler_threads > 4096) {
+    return fail(Status::InvalidArgument("--handler-threads must be between 0 and 4096"));
+  }
   if (f.tls_cert.empty() != f.tls_key.empty()) {
     return fail(Status::InvalidArgument("--tls-cert and --tls-key must be given together"));
   }
@@ -219,6 +223,7 @@ int RunServe(const ServeFlags& f) {
   listener_options.address = host;
   listener_options.port = port;
   listener_options.threads = f.threads;
+  listener_options.handler_threads = f.handler_threads;
   listener_options.max_body_bytes = f.max_body_bytes;
   listener_options.log_requests = !f.quiet;
   std::string cert_path;
@@ -266,7 +271,11 @@ void RegisterServeCommand(CLI::App& app) {
   serve->add_option("--tls-key", flags->tls_key, "PEM private key for --tls-cert");
   serve->add_flag("--tls-self-signed", flags->tls_self_signed,
                   "Serve HTTPS with a self-signed certificate kept in <data-dir>/tls");
-  serve->add_option("--threads", flags->threads, "I/O and request threads")->capture_default_str();
+  serve->add_option("--threads", flags->threads, "I/O threads")->capture_default_str();
+  serve->add_option("--handler-threads", flags->handler_threads,
+                    "Request handler threads: bounds concurrent commits sharing one fsync "
+                    "(0: handle on the I/O threads)")
+      ->capture_default_str();
   serve->add_flag("--no-auth", flags->no_auth, "Accept requests without verifying SigV4");
   serve->add_option("--max-body-bytes", flags->max_body_bytes, "Largest accepted request body")
       ->capture_default_str();

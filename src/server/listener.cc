@@ -84,7 +84,11 @@ struct HttpServer::Impl {
         acceptor(net::make_strand(ioc)),
         sweep_timer(ioc),
         grace_timer(ioc),
-        signals(ioc) {}
+        signals(ioc) {
+    if (options.handler_threads > 0) {
+      workers = std::make_unique<net::thread_pool>(static_cast<size_t>(options.handler_threads));
+    }
+  }
 
   Service* service;
   Metrics* metrics;
@@ -97,6 +101,8 @@ struct HttpServer::Impl {
   net::steady_timer grace_timer;
   net::signal_set signals;
   uint16_t bound_port = 0;
+  // Runs Service::Handle when handler_threads > 0 (null: handlers run on the I/O threads).
+  std::unique_ptr<net::thread_pool> workers;
 
   std::atomic<bool> stopping{false};
   std::atomic<int> live{0};
@@ -229,8 +235,27 @@ class Connection : public ConnectionBase,
       version_ = req.version();
       method_ = in.method;
       target_ = in.target.substr(0, in.target.find('?'));
+      if (server_->workers) {
+        // The connection reads nothing else until this response is written, so its members
+        // are not touched while the handler runs; the response is written back on the
+        // connection's strand.
+        net::post(*server_->workers, [self = this->shared_from_this(), in = std::move(in),
+                                      request_id = std::move(request_id)]() mutable {
+          HttpResponse r = self->server_->service->Handle(in, request_id);
+          auto executor = self->stream_.get_executor();
+          net::post(executor, [self = std::move(self), r = std::move(r),
+                               request_id = std::move(request_id)]() mutable {
+            self->Respond(std::move(r), request_id);
+          });
+        });
+        return;
+      }
       response = server_->service->Handle(in, request_id);
     }
+    Respond(std::move(response), request_id);
+  }
+
+  void Respond(HttpResponse response, const std::string& request_id) {
     if (server_->stopping) keep_alive_ = false;
     Write(std::move(response), request_id);
   }
@@ -454,6 +479,9 @@ void HttpServer::Run(bool handle_signals) {
   for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (auto& t : threads) t.join();
+  // Handlers still running (only after the shutdown grace expired) finish before the sessions
+  // are cleared; their responses are dropped with the stopped io_context.
+  if (s.workers) s.workers->join();
   s.service->sessions().Clear();
   LogLine(fmt::format("ts={} level=info msg=shutdown_complete", NowIso()));
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <mutex>
+#include <unordered_map>
 
 #include "common/bytes.h"
 #include "protocol/control_api.h"
@@ -239,6 +241,45 @@ Hash256 SigningKey(std::string_view secret, std::string_view date, std::string_v
   k = HmacSha256(k, service);
   return HmacSha256(k, "aws4_request");
 }
+
+namespace {
+
+// SigningKey is four HMACs (~5 us each with OpenSSL 3's one-shot HMAC) and changes only with the
+// date, so verification caches it per (secret, date, region, service). Bounded: cleared when it
+// grows past kMaxEntries (many credentials or long uptimes).
+class SigningKeyCache {
+ public:
+  Hash256 Get(std::string_view secret, std::string_view date, std::string_view region,
+              std::string_view service) {
+    std::string id;
+    id.reserve(secret.size() + date.size() + region.size() + service.size() + 3);
+    id.append(secret).push_back('\0');
+    id.append(date).push_back('\0');
+    id.append(region).push_back('\0');
+    id.append(service);
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = keys_.find(id); it != keys_.end()) return it->second;
+    }
+    Hash256 key = SigningKey(secret, date, region, service);
+    std::lock_guard lock(mu_);
+    if (keys_.size() >= kMaxEntries) keys_.clear();
+    keys_.emplace(std::move(id), key);
+    return key;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 1024;
+  std::mutex mu_;
+  std::unordered_map<std::string, Hash256> keys_;  // GUARDED_BY(mu_)
+};
+
+SigningKeyCache& VerifierKeys() {
+  static SigningKeyCache* cache = new SigningKeyCache();
+  return *cache;
+}
+
+}  // namespace
 
 std::optional<std::string> FindHeader(const HeaderList& headers, std::string_view name) {
   std::optional<std::string> out;
@@ -480,7 +521,8 @@ AuthOutcome VerifySigV4(const SignedRequestView& r, const CredentialStore& store
   if (!creq.ok()) return Fail(AuthErrorKind::kInvalidSignature, creq.status().message());
   std::string scope =
       p.scope_date + "/" + p.scope_region + "/" + p.scope_service + "/aws4_request";
-  Hash256 key = SigningKey(cred->secret_access_key, p.scope_date, p.scope_region, p.scope_service);
+  Hash256 key =
+      VerifierKeys().Get(cred->secret_access_key, p.scope_date, p.scope_region, p.scope_service);
   std::string expected = HmacHex(key, StringToSign(p.amz_date, scope, *creq));
   if (!ConstantTimeEquals(expected, Lower(p.signature))) {
     return Fail(AuthErrorKind::kInvalidSignature, std::string(kSignatureMismatch));

@@ -1,0 +1,198 @@
+// HttpServer over real sockets: blocking handlers (a commit waiting for its group to become
+// durable) run on the handler pool, so concurrent commits are not bounded by the I/O threads.
+#include "server/listener.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <thread>
+
+#include "common/bytes.h"
+#include "server/fake_engine_test.h"
+
+namespace folio::server {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using testing::FakeDigest;
+
+// Commits wait until `expected` of them are in progress at once (or `timeout` passes, then
+// fail).
+struct CommitGate {
+  std::mutex mu;
+  std::condition_variable cv;
+  int arrived = 0;
+  int expected = 0;
+  std::chrono::milliseconds timeout{5000};
+  Status Arrive() {
+    std::unique_lock lock(mu);
+    ++arrived;
+    cv.notify_all();
+    if (!cv.wait_for(lock, timeout, [&] { return arrived >= expected; })) {
+      return Status::Internal("only " + std::to_string(arrived) + " commits overlapped");
+    }
+    return Status::OK();
+  }
+};
+
+class GatedTransaction : public engine::Transaction {
+ public:
+  GatedTransaction(std::unique_ptr<engine::Transaction> inner, CommitGate* gate)
+      : inner_(std::move(inner)), gate_(gate) {}
+  const std::string& id() const override { return inner_->id(); }
+  std::chrono::steady_clock::time_point started_at() const override {
+    return inner_->started_at();
+  }
+  Result<engine::StatementResult> Execute(std::string_view statement,
+                                          std::span<const ion::Value> parameters) override {
+    return inner_->Execute(statement, parameters);
+  }
+  Result<engine::CommitResult> Commit(const Hash256& digest) override {
+    Status st = gate_->Arrive();
+    auto r = inner_->Commit(digest);
+    if (!st.ok()) return st;
+    return r;
+  }
+  void Abort() override { inner_->Abort(); }
+
+ private:
+  std::unique_ptr<engine::Transaction> inner_;
+  CommitGate* gate_;
+};
+
+class GatedLedger : public engine::Ledger {
+ public:
+  GatedLedger(std::shared_ptr<engine::Ledger> inner, CommitGate* gate)
+      : inner_(std::move(inner)), gate_(gate) {}
+  const std::string& name() const override { return inner_->name(); }
+  Result<std::unique_ptr<engine::Transaction>> BeginTransaction() override {
+    FOLIO_ASSIGN_OR_RETURN(auto txn, inner_->BeginTransaction());
+    return std::unique_ptr<engine::Transaction>(new GatedTransaction(std::move(txn), gate_));
+  }
+
+ private:
+  std::shared_ptr<engine::Ledger> inner_;
+  CommitGate* gate_;
+};
+
+class GatedEngine : public testing::FakeEngine {
+ public:
+  CommitGate gate;
+  Result<std::shared_ptr<engine::Ledger>> GetLedger(std::string_view name) override {
+    FOLIO_ASSIGN_OR_RETURN(auto ledger, FakeEngine::GetLedger(name));
+    return std::shared_ptr<engine::Ledger>(new GatedLedger(std::move(ledger), &gate));
+  }
+};
+
+// One keep-alive connection sending Session API commands.
+class Client {
+ public:
+  explicit Client(uint16_t port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  }
+  // Returns the HTTP status and the parsed body.
+  std::pair<int, rapidjson::Document> Send(const std::string& body) {
+    http::request<http::string_body> req{http::verb::post, "/", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/x-amz-json-1.0");
+    req.set("X-Amz-Target", "QLDBSession.SendCommand");
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket_, req);
+    http::response<http::string_body> res;
+    http::read(socket_, buffer_, res);
+    rapidjson::Document d;
+    d.Parse(res.body().c_str());
+    return {res.result_int(), std::move(d)};
+  }
+
+ private:
+  net::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+class ListenerTest : public ::testing::Test {
+ protected:
+  void StartServer(int io_threads, int handler_threads) {
+    engine::CreateLedgerParams p;
+    p.name = "default";
+    p.deletion_protection = false;
+    ASSERT_TRUE(engine_.CreateLedger(p).ok());
+    ServiceOptions o;
+    o.auth_enabled = false;
+    service_ = std::make_unique<Service>(&engine_, std::move(o), &metrics_);
+    ListenerOptions lo;
+    lo.port = 0;
+    lo.threads = io_threads;
+    lo.handler_threads = handler_threads;
+    lo.log_requests = false;
+    server_ = std::make_unique<HttpServer>(service_.get(), &metrics_, lo);
+    ASSERT_TRUE(server_->Start().ok());
+    runner_ = std::thread([this] { server_->Run(/*handle_signals=*/false); });
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (runner_.joinable()) runner_.join();
+  }
+
+  // Runs one transaction per client concurrently; returns the commit statuses.
+  std::vector<int> ConcurrentCommits(int clients) {
+    std::vector<int> statuses(clients, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < clients; ++i) {
+      threads.emplace_back([this, i, &statuses] {
+        Client c(server_->port());
+        auto [s1, session] = c.Send(R"({"StartSession":{"LedgerName":"default"}})");
+        if (s1 != 200) return;
+        std::string token = session["StartSession"]["SessionToken"].GetString();
+        auto [s2, txn] = c.Send(R"({"SessionToken":")" + token + R"(","StartTransaction":{}})");
+        if (s2 != 200) return;
+        std::string id = txn["StartTransaction"]["TransactionId"].GetString();
+        auto [s3, commit] =
+            c.Send(R"({"SessionToken":")" + token + R"(","CommitTransaction":{"TransactionId":")" +
+                   id + R"(","CommitDigest":")" + Base64Encode(FakeDigest(id)) + R"("}})");
+        statuses[i] = s3;
+      });
+    }
+    for (auto& t : threads) t.join();
+    return statuses;
+  }
+
+  GatedEngine engine_;
+  Metrics metrics_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread runner_;
+};
+
+TEST_F(ListenerTest, BlockedCommitsDoNotStarveOneIoThread) {
+  constexpr int kClients = 8;
+  engine_.gate.expected = kClients;
+  StartServer(/*io_threads=*/1, /*handler_threads=*/kClients);
+  std::vector<int> statuses = ConcurrentCommits(kClients);
+  for (int s : statuses) EXPECT_EQ(s, 200);
+  EXPECT_EQ(engine_.gate.arrived, kClients);
+}
+
+TEST_F(ListenerTest, InlineHandlersAreBoundedByIoThreads) {
+  // The contrast that motivates the handler pool: with handlers on the I/O threads, two I/O
+  // threads admit at most two overlapping commits, so a gate of three times out.
+  engine_.gate.expected = 3;
+  engine_.gate.timeout = std::chrono::milliseconds(500);
+  StartServer(/*io_threads=*/2, /*handler_threads=*/0);
+  std::vector<int> statuses = ConcurrentCommits(3);
+  int failed = 0;
+  for (int s : statuses) failed += s != 200;
+  EXPECT_GT(failed, 0);
+}
+
+}  // namespace
+}  // namespace folio::server

@@ -610,6 +610,11 @@ class Parser {
         } else if (Cur().type == TokenType::kIdentifier ||
                    Cur().type == TokenType::kQuotedIdentifier) {
           path->steps.push_back(PathStep{StepKind::kField, t_[i_++].text, nullptr, p});
+        } else if (Cur().type == TokenType::kString) {
+          // x.'f' is x['f'] (PartiQL spec section 4).
+          Pos sp = CurPos();
+          FOLIO_ASSIGN_OR_RETURN(ExprPtr key, Literal(ion::Value::String(t_[i_++].text), sp));
+          path->steps.push_back(PathStep{StepKind::kIndex, "", std::move(key), p});
         } else if (Cur().type == TokenType::kKeyword) {
           return Error("expected a field name (reserved words must be double-quoted)");
         } else {
@@ -828,7 +833,7 @@ class Parser {
       }
     } else if (n == "history") {
       // Checked where it is used (only FROM accepts it).
-    } else if (opts_.resolve_functions) {
+    } else if (opts_.semantic_checks) {
       const FunctionInfo* f = FindFunction(n);
       if (f == nullptr) {
         return SemanticError(e->pos, fmt::format("No such function: {}", n));
@@ -907,10 +912,30 @@ class Parser {
       ++i_;
       t = "varchar";
     }
-    // Optional (precision[, scale]) is accepted and ignored.
-    if (AcceptOp("(")) {
-      while (!IsOp(")") && Cur().type != TokenType::kEof) ++i_;
+    // Optional (precision[, scale]): unsigned integer literals, checked and then ignored
+    // (values keep Ion's precision). DECIMAL needs 1 <= precision and scale <= precision.
+    if (IsOp("(")) {
+      Pos p = CurPos();
+      ++i_;
+      std::vector<int64_t> params;
+      do {
+        if (Cur().type != TokenType::kNumber ||
+            Cur().text.find_first_not_of("0123456789") != std::string::npos) {
+          return Error("expected an unsigned integer type parameter");
+        }
+        auto n = ion::Int::Parse(t_[i_++].text);
+        if (!n.ok() || !n->ToInt64()) return Error("type parameter out of range");
+        params.push_back(*n->ToInt64());
+      } while (AcceptOp(",") && params.size() < 3);
       FOLIO_TRY(ExpectOp(")"));
+      bool decimal = t == "decimal" || t == "numeric" || t == "dec";
+      if (params.size() > (decimal ? 2u : 1u)) {
+        return SemanticError(p, fmt::format("too many parameters for type {}", t));
+      }
+      bool bad_scale = params[0] < 1 || (params.size() == 2 && params[1] > params[0]);
+      if (opts_.semantic_checks && decimal && bad_scale) {
+        return SemanticError(p, "DECIMAL needs 1 <= precision and 0 <= scale <= precision");
+      }
     }
     static constexpr std::pair<std::string_view, std::string_view> kAlias[] = {
         {"integer", "int"},   {"smallint", "int"},     {"int2", "int"},
@@ -1092,11 +1117,14 @@ class Parser {
     return Seal(std::move(e));
   }
 
+  // FROM items joined by ',', CROSS JOIN, [INNER] JOIN ... ON (ON is required) and
+  // INNER CROSS JOIN. Only inner joins exist, so a parenthesized join group is flattened into
+  // `sel.from`: a condition is a filter checked once every item it follows is bound.
   Status FromList(Select& sel) {
-    FOLIO_TRY(FromItemParse(sel, nullptr));
+    FOLIO_TRY(FromItemOrGroup(sel));
     while (true) {
       if (AcceptOp(",")) {
-        FOLIO_TRY(FromItemParse(sel, nullptr));
+        FOLIO_TRY(FromItemOrGroup(sel));
         continue;
       }
       bool cross = false;
@@ -1107,15 +1135,54 @@ class Parser {
         cross = true;
         FOLIO_TRY(ExpectKw("JOIN"));
       } else if (AcceptKw("INNER")) {
+        cross = AcceptKw("CROSS");
         FOLIO_TRY(ExpectKw("JOIN"));
       } else if (!AcceptKw("JOIN")) {
         return Status::OK();
       }
-      FOLIO_TRY(FromItemParse(sel, nullptr));
-      if (!cross && AcceptKw("ON")) {
-        FOLIO_ASSIGN_OR_RETURN(sel.from.back().on, Expression());
+      FOLIO_TRY(FromItemOrGroup(sel));
+      if (!cross) {
+        if (!IsKw("ON")) return Error("expected ON after JOIN (or use CROSS JOIN)");
+        ++i_;
+        Pos p = CurPos();
+        FOLIO_ASSIGN_OR_RETURN(ExprPtr cond, Expression());
+        ExprPtr& on = sel.from.back().on;
+        if (on == nullptr) {
+          on = std::move(cond);
+        } else {
+          auto both = Node(ExprKind::kBinary, p);
+          both->name = "AND";
+          both->operands.push_back(std::move(on));
+          both->operands.push_back(std::move(cond));
+          FOLIO_ASSIGN_OR_RETURN(on, Seal(std::move(both)));
+        }
       }
     }
+  }
+
+  // A FROM item, or '(' a join group ')' when the parentheses hold a JOIN; otherwise the
+  // parentheses are an expression (a subquery, a path) and are parsed as one.
+  Status FromItemOrGroup(Select& sel) {
+    if (IsOp("(")) {
+      size_t save_i = i_, save_from = sel.from.size();
+      int save_params = params_, save_depth = depth_;
+      ++i_;
+      Status st = Enter();
+      if (st.ok()) st = FromList(sel);
+      if (st.ok()) --depth_;
+      bool joined = false;
+      for (size_t k = save_i; k < i_; ++k) {
+        joined = joined || (t_[k].type == TokenType::kKeyword && Lower(t_[k].text) == "join");
+      }
+      if (st.ok() && joined && sel.from.size() > save_from + 1 && AcceptOp(")")) {
+        return Status::OK();
+      }
+      i_ = save_i;
+      sel.from.resize(save_from);
+      params_ = save_params;
+      depth_ = save_depth;
+    }
+    return FromItemParse(sel, nullptr);
   }
 
   Status FromItemParse(Select& sel, void*) {

@@ -18,10 +18,11 @@ namespace folio::partiql {
 inline constexpr int kMaxNesting = 200;
 
 struct ParseOptions {
-  // Check function names and argument counts while parsing ("Semantic Error: ... No such
-  // function"). Off only for syntax-only checks (partiql-tests SyntaxSuccess/SyntaxFail):
-  // such a Statement may name unknown functions and must not be evaluated.
-  bool resolve_functions = true;
+  // Semantic checks done while parsing ("Semantic Error: ..."): function names and argument
+  // counts, DECIMAL precision/scale ranges. Off only for syntax-only checks (partiql-tests
+  // SyntaxSuccess/SyntaxFail): such a Statement may name unknown functions and must not be
+  // evaluated.
+  bool semantic_checks = true;
 };
 
 Result<std::unique_ptr<Statement>> ParseStatement(std::string_view text);

@@ -253,7 +253,7 @@ struct Runner {
     // Syntax assertions check the grammar only: function names are not resolved, so
     // `foobar(1)` is valid syntax (it fails later, as a semantic error, when evaluated).
     pq::ParseOptions syntax_only;
-    syntax_only.resolve_functions = false;
+    syntax_only.semantic_checks = false;
     if (kind == "SyntaxSuccess") {
       auto r = pq::ParseStatement(text, syntax_only);
       return r.ok() ? "" : "syntax error: " + r.status().message();

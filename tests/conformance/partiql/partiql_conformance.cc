@@ -128,6 +128,62 @@ const std::pair<const char*, const char*> kSkipFeatures[] = {
     {"cross apply", "outer joins"}, {"outer apply", "outer joins"}, {"sexp(", "sexp constructor"},
     {"current_user", "CURRENT_USER"}, {"can_cast", "CAN_CAST"}, {"can_lossless_cast", "CAN_CAST"},
     {"bag_", "bag functions"}, {"$__", "internal functions"},
+    {"time (", "SQL DATE/TIME literals"},
+    {"values (", "VALUES table value constructor (not in QLDB)"},
+    {" is decimal", "IS <type> predicate (QLDB documents only IS [NOT] NULL/MISSING)"},
+    {" is not decimal", "IS <type> predicate (QLDB documents only IS [NOT] NULL/MISSING)"},
+    {" is varchar", "IS <type> predicate (QLDB documents only IS [NOT] NULL/MISSING)"},
+    {" is not varchar", "IS <type> predicate (QLDB documents only IS [NOT] NULL/MISSING)"},
+    {"position(", "POSITION (not a QLDB function)"},
+};
+
+// Known deviations: cases (by test-name prefix, namespaces included) where QLDB's documented
+// behaviour differs from upstream PartiQL. They run; a failure is counted as a deviation,
+// not as a failure, and the doc lists the reason. A passing case still counts as passed.
+const std::pair<const char*, const char*> kKnownDeviations[] = {
+    {"cast-to-missing/",
+     "QLDB documents MISSING as a CAST target type (spec/qldb-semantics.md 2.5); like "
+     "partiql-lang-kotlin 0.x it propagates NULL/MISSING through CAST instead of failing"},
+    {"cast-to-null/",
+     "QLDB documents NULL as a CAST target type (spec/qldb-semantics.md 2.5); like "
+     "partiql-lang-kotlin 0.x it propagates NULL/MISSING through CAST instead of failing"},
+    // EXISTS: QLDB returns false for non-containers and null and errors on MISSING
+    // (dg:ql-functions.exists.html). No partiql-tests case exercises those inputs, so no entry
+    // is needed; the golden file functions/conditional.pqt pins QLDB's behaviour.
+};
+
+// Why the remaining failures fail (test-name substring -> reason), for the doc. Informational
+// only: these cases still count as failures.
+const std::pair<const char*, const char*> kFailureNotes[] = {
+    {"path-expressions/", "case-sensitive quoted path steps and variable subscripts are not "
+                          "modelled in the runner's case-insensitive mode (QLDB is always "
+                          "case-sensitive)"},
+    {"repeated-field-on-struct/", "ambiguous-name errors for repeated fields/aliases in "
+                                  "case-insensitive mode are not implemented"},
+    {"path/pathIndexBagLiteral", "indexing a bag returns the element (bags are stored ordered)"},
+    {"UnpivotWildCardOverStructMultiple", "strict mode does not reject .* over a non-struct"},
+    {"select-star/alias1.alias2.*", "strict mode does not reject .* over a non-struct"},
+    {"various types in from clause/", "strict mode does not reject ranging over a struct or AT "
+                                      "over a bag"},
+    {"select_join/", "global-vs-alias shadowing rules of partiql-lang-kotlin not modelled"},
+    {"uncategorized/variableShadow", "global-vs-alias shadowing rules not modelled"},
+    {"emptySymbol", "empty quoted identifiers are accepted (QLDB behaviour undocumented)"},
+    {"Empty Symbol", "empty quoted identifiers are accepted (QLDB behaviour undocumented)"},
+    {"MYSQL_SELECT_23", "a result struct with duplicate field names is built with one field"},
+    {"multiple_sql_aggregates/", "AVG over ints returns float, not decimal; nested aggregate "
+                                 "subquery is not coerced to a scalar"},
+    {"section-4/", "path subscript with a non-string expression is not coerced to MISSING"},
+    {"section-7/", "an unquoted struct key is a variable reference here (QLDB: keys are quoted)"},
+    {"exists/exists valid cases{param:\"{a:",
+     "an unquoted struct key is a variable reference here (QLDB: keys are quoted)"},
+    {"section-9/", "subquery-to-scalar and row-value coercion are not implemented"},
+    {"section-12/", "no implicit string-to-number coercion in comparisons"},
+    {"basic/lexicalScope", "@name lookup of an unbound global is not resolved"},
+    {"decimalRound", "decimal literals keep full Ion precision (QLDB stores exact Ion decimals) "
+                     "instead of rounding to 38 digits"},
+    {"nary/subIntFloatDecimal", "int/float/decimal mixed arithmetic yields float"},
+    {"nary/equalListDifferentTypesWithNullMissing", "[NULL] = [MISSING] is false"},
+    {"in/inPredicateSingleExpr", "x IN <scalar> is an error in strict mode"},
 };
 
 bool HasAnn(const Value& v, std::string_view a) {
@@ -220,10 +276,25 @@ std::string Lower(std::string s) {
 }
 
 struct FileStats {
-  int passed = 0, failed = 0, skipped = 0;
+  int passed = 0, failed = 0, skipped = 0, deviations = 0;
   std::map<std::string, int> skip_reasons;
   std::vector<std::string> failures;
+  std::vector<std::string> deviation_list;  // "name [text]: mismatch (deviation: reason)"
 };
+
+const char* KnownDeviation(const std::string& name) {
+  for (const auto& [prefix, reason] : kKnownDeviations) {
+    if (name.rfind(prefix, 0) == 0) return reason;
+  }
+  return nullptr;
+}
+
+const char* FailureNote(const std::string& failure) {
+  for (const auto& [needle, reason] : kFailureNotes) {
+    if (failure.find(needle) != std::string::npos) return reason;
+  }
+  return nullptr;
+}
 
 struct Runner {
   bool verbose = false;
@@ -345,6 +416,12 @@ struct Runner {
       for (const auto& a : asserts) {
         std::string why = Check(t, env, a);
         if (!why.empty()) {
+          if (const char* dev = KnownDeviation(name)) {
+            ++st.deviations;
+            st.deviation_list.push_back(name + " [" + t + "]: " + why + " (deviation: " +
+                                        dev + ")");
+            return;
+          }
           ++st.failed;
           st.failures.push_back(name + " [" + t + "]: " + why);
           return;
@@ -452,54 +529,81 @@ int main(int argc, char** argv) {
       results.emplace_back(rel, runner.RunFile(file));
     }
   }
-  int passed = 0, failed = 0, skipped = 0;
+  int passed = 0, failed = 0, skipped = 0, deviations = 0;
   std::map<std::string, int> reasons;
   for (const auto& [f, st] : results) {
     passed += st.passed;
     failed += st.failed;
     skipped += st.skipped;
+    deviations += st.deviations;
     for (const auto& [r, n] : st.skip_reasons) reasons[r] += n;
-    std::printf("%-75s %5d passed %4d failed %4d skipped\n", f.c_str(), st.passed, st.failed,
-                st.skipped);
+    std::printf("%-75s %5d passed %4d failed %3d deviations %4d skipped\n", f.c_str(), st.passed,
+                st.failed, st.deviations, st.skipped);
     if (runner.verbose) {
       for (const auto& m : st.failures) std::printf("    FAIL %s\n", m.c_str());
+      for (const auto& m : st.deviation_list) std::printf("    DEVIATION %s\n", m.c_str());
     }
   }
   for (const auto& [r, n] : reasons) std::printf("  skipped %d: %s\n", n, r.c_str());
-  std::printf("partiql-tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+  std::printf("partiql-tests: %d passed, %d failed, %d known deviations, %d skipped\n", passed,
+              failed, deviations, skipped);
+  // The gate: passed / (passed + failed); known deviations are QLDB-documented differences.
   double rate = passed + failed == 0 ? 0 : 100.0 * passed / (passed + failed);
-  std::printf("pass rate of evaluated cases: %.1f%%\n", rate);
+  int evaluated = passed + failed + deviations;
+  double rate_all = evaluated == 0 ? 0 : 100.0 * passed / evaluated;
+  std::printf("pass rate of evaluated cases: %.1f%% (%.1f%% counting deviations as failures)\n",
+              rate, rate_all);
   if (!doc.empty()) {
+    auto clean = [](std::string line) {
+      if (line.size() > 300) line = line.substr(0, 300) + "...";
+      for (char& c : line) {
+        if (c == '\n' || c == '|') c = ' ';
+      }
+      return line;
+    };
     std::ofstream out(doc);
     out << "# partiql-tests conformance (QLDB dialect)\n\n"
         << "Generated by `tests/conformance/partiql/partiql_conformance` over the allow-listed "
            "files of `testdata/partiql-tests` (testdata/README.md section 3). A case (one test "
            "struct) passes when every assertion passes in every listed evaluation mode "
-           "(EvalModeCoerce = permissive, EvalModeError = type-checking).\n\n"
+           "(EvalModeCoerce = permissive, EvalModeError = type-checking). Syntax assertions "
+           "parse only (function names are not resolved). A *known deviation* is a case where "
+           "QLDB's documented behaviour differs from upstream PartiQL; it is listed with its "
+           "reason below and is not counted as a failure.\n\n"
         << "Regenerate: `build/<dir>/tests/conformance/partiql/partiql_conformance "
            "../shared/testdata/partiql-tests --doc docs/conformance/partiql.md`\n\n"
-        << "**partiql-tests: " << passed << " passed, " << failed << " failed, " << skipped
-        << " skipped** (" << std::fixed;
+        << "**partiql-tests: " << passed << " passed, " << failed << " failed, " << deviations
+        << " known deviations, " << skipped << " skipped** (" << std::fixed;
     out.precision(1);
-    out << rate << "% of evaluated cases pass)\n\n"
-        << "| File | Passed | Failed | Skipped |\n|---|---:|---:|---:|\n";
+    out << rate << "% of evaluated cases pass; " << rate_all
+        << "% if known deviations counted as failures)\n\n"
+        << "| File | Passed | Failed | Deviations | Skipped |\n|---|---:|---:|---:|---:|\n";
     for (const auto& [f, st] : results) {
-      out << "| " << f << " | " << st.passed << " | " << st.failed << " | " << st.skipped
-          << " |\n";
+      out << "| " << f << " | " << st.passed << " | " << st.failed << " | " << st.deviations
+          << " | " << st.skipped << " |\n";
     }
     out << "\n## Skip reasons\n\n| Reason | Cases |\n|---|---:|\n";
     for (const auto& [r, n] : reasons) out << "| " << r << " | " << n << " |\n";
     out << "\nFiles outside the allow-list (GROUP BY, ORDER BY, LIMIT, PIVOT, set operations, "
            "SQL DATE/TIME/INTERVAL, COLL_*, graph queries, CASE-operator file, unsupported "
            "functions) are not run; see testdata/README.md section 3.\n";
-    out << "\n## Failures\n\n";
+    out << "\n## Known deviations (QLDB documented behaviour)\n\n";
+    for (const auto& [prefix, reason] : kKnownDeviations) {
+      out << "- `" << prefix << "*`: " << reason << "\n";
+    }
+    out << "- EXISTS: QLDB returns false for non-containers and null and errors on MISSING "
+           "(dg:ql-functions.exists.html). No partiql-tests case exercises those inputs "
+           "(golden file functions/conditional.pqt pins QLDB's behaviour), so no case is "
+           "listed.\n\nCases:\n\n";
+    for (const auto& [f, st] : results) {
+      for (const auto& m : st.deviation_list) out << "- `" << f << "`: " << clean(m) << "\n";
+    }
+    out << "\n## Failures\n\nEach failure is followed by the reason it still fails, where "
+           "known.\n\n";
     for (const auto& [f, st] : results) {
       for (const auto& m : st.failures) {
-        std::string line = m.size() > 300 ? m.substr(0, 300) + "..." : m;
-        for (char& c : line) {
-          if (c == '\n' || c == '|') c = ' ';
-        }
-        out << "- `" << f << "`: " << line << "\n";
+        out << "- `" << f << "`: " << clean(m) << "\n";
+        if (const char* note = FailureNote(m)) out << "  - *Reason:* " << note << "\n";
       }
     }
   }

@@ -90,7 +90,11 @@ void Write(W& w, const ion::Value& v) {
 
 }  // namespace
 
-std::string FormatIon(const ion::Value& v) { return ion::WriteText(v, ion::TextStyle::kPretty); }
+std::string FormatIon(const ion::Value& v) {
+  std::string s = ion::WriteText(v, ion::TextStyle::kPretty);
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
 
 std::string FormatJson(const ion::Value& v, bool pretty) {
   rapidjson::StringBuffer sb;

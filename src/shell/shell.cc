@@ -403,10 +403,13 @@ void Shell::RunInteractive() {
   }
   rl_readline_name = const_cast<char*>("folio");
   rl_attempted_completion_function = Complete;
+  // Backslash is not a word break, so "\ta<TAB>" completes the command.
+  rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{(),";
   g_completion_shell = this;
   stifle_history(1000);
   if (!history.empty()) read_history(history.c_str());
   StatementSplitter splitter;
+  std::string entry;
   while (!quit_) {
     const char* prompt = splitter.pending() ? "   ...> " : txn_ ? "folio*> " : "folio> ";
     char* raw = readline(prompt);
@@ -416,8 +419,14 @@ void Shell::RunInteractive() {
     }
     std::string line(raw);
     free(raw);
-    if (!Trim(line).empty()) add_history(line.c_str());
-    for (const auto& unit : splitter.AddLine(line)) {
+    // History holds whole statements: the lines of a multi-line statement become one entry.
+    if (!Trim(line).empty()) entry += (entry.empty() ? "" : " ") + Trim(line);
+    auto units = splitter.AddLine(line);
+    if (!splitter.pending() && !entry.empty()) {
+      add_history(entry.c_str());
+      entry.clear();
+    }
+    for (const auto& unit : units) {
       RunUnit(unit).IgnoreError();  // already printed; the loop goes on
       if (quit_) break;
     }

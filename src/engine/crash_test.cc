@@ -4,6 +4,8 @@
 //   - every acknowledged VIN is present exactly once (scan) and found through the VIN index,
 //   - no VIN is present twice (a commit is applied at most once),
 //   - VerifyDataDir passes (journal, Merkle nodes, documents, history and indexes agree),
+//   - history is never rewritten: the tip block seen after the previous kill keeps its hash and
+//     its proof folds to the new digest,
 // and restarts the child on the same directory. The seed is printed; FOLIO_CRASH_SEED replays a
 // run and FOLIO_CRASH_ROUNDS changes the number of kills.
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -29,6 +32,7 @@
 #include "engine/engine.h"
 #include "engine/verify.h"
 #include "ion/value.h"
+#include "journal/hash.h"
 
 extern char** environ;
 
@@ -131,6 +135,20 @@ ChildRun RunChildUntilKilled(const std::string& data_dir, const std::string& tag
   return run;
 }
 
+// The hash of block `seq` and its proof to the current digest tip.
+struct ProvenBlock {
+  Hash256 hash;
+  Hash256 folded;  // FoldProof(hash, proof)
+};
+Result<ProvenBlock> ProveBlock(Engine& engine, const DigestInfo& digest, uint64_t seq) {
+  BlockAddress address{digest.tip.strand_id, seq};
+  FOLIO_ASSIGN_OR_RETURN(ProvenValue block, engine.GetBlock("crash", address, digest.tip));
+  const ion::Value* h = block.value.Get("blockHash");
+  if (h == nullptr || !block.proof) return Status::Internal("block without hash or proof");
+  FOLIO_ASSIGN_OR_RETURN(Hash256 hash, journal::ToHash256(h->as_bytes()));
+  return ProvenBlock{hash, journal::FoldProof(hash, *block.proof)};
+}
+
 // Runs `statement` in a read-only transaction and returns its rows.
 Result<std::vector<ion::Value>> Query(Ledger& ledger, std::string_view statement,
                                       std::vector<ion::Value> params = {}) {
@@ -164,6 +182,7 @@ TEST(EngineCrashTest, EveryAcknowledgedCommitSurvivesSigkill) {
 
   std::set<std::string> acked;  // every VIN acknowledged by any run
   uint64_t durable_unacked = 0, early_kills = 0, max_docs = 0;
+  std::optional<std::pair<uint64_t, Hash256>> previous_tip;  // (sequenceNo, blockHash)
   const Clock::time_point start = Clock::now();
   for (int round = 0; round < rounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round) + " seed " + std::to_string(seed));
@@ -212,6 +231,20 @@ TEST(EngineCrashTest, EveryAcknowledgedCommitSurvivesSigkill) {
         ASSERT_TRUE(hit.ok()) << hit.status().ToString();
         ASSERT_EQ(hit->size(), 1u) << "index lookup of acknowledged " << vin;
       }
+      // The journal only grows: the previous tip block is unchanged and proven by the new digest.
+      auto digest = (*engine)->GetDigest("crash");
+      ASSERT_TRUE(digest.ok()) << digest.status().ToString();
+      if (previous_tip) {
+        ASSERT_GE(digest->tip.sequence_no, previous_tip->first);
+        auto old = ProveBlock(**engine, *digest, previous_tip->first);
+        ASSERT_TRUE(old.ok()) << old.status().ToString();
+        ASSERT_EQ(old->hash, previous_tip->second) << "block " << previous_tip->first << " was rewritten";
+        ASSERT_EQ(old->folded, digest->digest) << "old tip does not fold to the new digest";
+      }
+      auto tip = ProveBlock(**engine, *digest, digest->tip.sequence_no);
+      ASSERT_TRUE(tip.ok()) << tip.status().ToString();
+      ASSERT_EQ(tip->folded, digest->digest);
+      previous_tip.emplace(digest->tip.sequence_no, tip->hash);
     }
     auto verified = VerifyDataDir(dir);
     ASSERT_TRUE(verified.ok()) << verified.status().ToString();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ion/binary_reader.h"
+#include "ion/ion_hash.h"
 #include "ion/ion.h"
 
 namespace folio::ion {
@@ -82,12 +83,19 @@ struct Corpus {
   std::vector<Value> values;
   Bytes binary;
   std::string text;
+  std::vector<Bytes> per_doc;  // each document as its own binary stream (as the engine stores)
+  size_t per_doc_bytes = 0;
   Corpus() {
     std::mt19937_64 rng(42);
     values.reserve(kDocs);
     for (int i = 0; i < kDocs; ++i) values.push_back(Revision(rng, i));
     binary = WriteBinary(values);
     text = WriteText(values);
+    per_doc.reserve(values.size());
+    for (const Value& v : values) {
+      per_doc.push_back(WriteBinary(v));
+      per_doc_bytes += per_doc.back().size();
+    }
   }
 };
 
@@ -106,6 +114,23 @@ void BM_BinaryReadDom(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.binary.size()));
 }
 BENCHMARK(BM_BinaryReadDom)->Unit(benchmark::kMillisecond);
+
+// One document at a time (each its own stream with its own symbol table), each DOM freed
+// before the next is read: the engine's access pattern. Bytes are the per-document streams.
+void BM_BinaryReadDomPerDoc(benchmark::State& state) {
+  const Corpus& c = GetCorpus();
+  for (auto _ : state) {
+    size_t n = 0;
+    for (const Bytes& doc : c.per_doc) {
+      auto r = ReadOne(doc);
+      if (!r.ok()) state.SkipWithError("read failed");
+      n += r->is_null() ? 0 : 1;
+    }
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.per_doc_bytes));
+}
+BENCHMARK(BM_BinaryReadDomPerDoc)->Unit(benchmark::kMillisecond);
 
 // Visits every value and decodes every scalar through the cursor (no DOM).
 uint64_t Visit(BinaryCursor& cur) {
@@ -238,12 +263,30 @@ void BM_IonHashSha256(benchmark::State& state) {
 }
 BENCHMARK(BM_IonHashSha256)->Unit(benchmark::kMillisecond);
 
+// IonHashSha256Binary over each document's own binary stream (no DOM). Bytes are the
+// per-document streams (they carry a symbol table each).
+void BM_IonHashSha256Binary(benchmark::State& state) {
+  const Corpus& c = GetCorpus();
+  for (auto _ : state) {
+    uint8_t acc = 0;
+    for (const Bytes& doc : c.per_doc) {
+      auto h = IonHashSha256Binary(doc);
+      if (!h.ok()) state.SkipWithError("hash failed");
+      acc ^= (*h)[0];
+    }
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.per_doc_bytes));
+}
+BENCHMARK(BM_IonHashSha256Binary)->Unit(benchmark::kMillisecond);
+
 void BM_CorpusInfo(benchmark::State& state) {
   const Corpus& c = GetCorpus();
   for (auto _ : state) benchmark::DoNotOptimize(c.values.size());
   state.counters["docs"] = static_cast<double>(c.values.size());
   state.counters["binary_bytes"] = static_cast<double>(c.binary.size());
   state.counters["text_bytes"] = static_cast<double>(c.text.size());
+  state.counters["per_doc_bytes"] = static_cast<double>(c.per_doc_bytes);
 }
 BENCHMARK(BM_CorpusInfo)->Iterations(1);
 

@@ -662,110 +662,161 @@ bool BinaryCursor::ProcessSymbolTable() {
   return true;
 }
 
-Status ReadCurrentValue(BinaryCursor& c, Value* out) {
-  std::vector<Symbol> annotations;
-  if (c.annotation_count() > 0) {
-    annotations.reserve(c.annotation_count());
-    for (size_t i = 0; i < c.annotation_count(); ++i) annotations.push_back(c.annotation(i).ToSymbol());
+namespace {
+
+// Copies a resolved symbol into `out` (reusing its storage).
+void AssignSymbol(const SymbolRef& ref, Symbol* out) {
+  if (ref.has_text) {
+    out->text.assign(ref.text);
+    return;
+  }
+  out->has_text = false;
+  if (!ref.import_name.empty()) out->import_name = ImportName(ref.import_name);
+  out->import_offset = ref.import_offset;
+}
+
+// Reads the current value into `out`, which must be a default (untyped null, unannotated)
+// Value; payloads are built in place.
+Status ReadInto(BinaryCursor& c, Value* out) {
+  if (const size_t n = c.annotation_count(); n > 0) {
+    std::vector<Symbol>& annotations = out->annotations();
+    annotations.resize(n);
+    for (size_t i = 0; i < n; ++i) AssignSymbol(c.annotation(i), &annotations[i]);
   }
   const Type t = c.type();
   if (c.is_null()) {
-    *out = Value::Null(t);
-  } else {
-    switch (t) {
-      case Type::kNull:
-        *out = Value::Null();
-        break;
-      case Type::kBool: {
-        bool b;
-        FOLIO_TRY(c.ReadBool(&b));
-        *out = Value::Bool(b);
-        break;
+    if (t != Type::kNull) {
+      std::vector<Symbol> annotations = std::move(out->annotations());
+      *out = Value::Null(t);
+      out->annotations() = std::move(annotations);
+    }
+    return Status::OK();
+  }
+  switch (t) {
+    case Type::kNull:
+      break;
+    case Type::kBool: {
+      bool b;
+      FOLIO_TRY(c.ReadBool(&b));
+      std::vector<Symbol> annotations = std::move(out->annotations());
+      *out = Value::Bool(b);
+      out->annotations() = std::move(annotations);
+      break;
+    }
+    case Type::kInt:
+      FOLIO_TRY(c.ReadInt(&out->EmplaceInt()));
+      break;
+    case Type::kFloat: {
+      double d;
+      FOLIO_TRY(c.ReadFloat(&d));
+      std::vector<Symbol> annotations = std::move(out->annotations());
+      *out = Value::Float(d);
+      out->annotations() = std::move(annotations);
+      break;
+    }
+    case Type::kDecimal:
+      FOLIO_TRY(c.ReadDecimal(&out->EmplaceDecimal()));
+      break;
+    case Type::kTimestamp:
+      FOLIO_TRY(c.ReadTimestamp(&out->EmplaceTimestamp()));
+      break;
+    case Type::kSymbol: {
+      SymbolRef s;
+      FOLIO_TRY(c.ReadSymbol(&s));
+      AssignSymbol(s, &out->EmplaceSymbol());
+      break;
+    }
+    case Type::kString: {
+      std::string_view s;
+      FOLIO_TRY(c.ReadString(&s));
+      out->EmplaceString().assign(s);
+      break;
+    }
+    case Type::kClob:
+    case Type::kBlob: {
+      std::span<const uint8_t> b;
+      FOLIO_TRY(c.ReadLob(&b));
+      out->EmplaceLob(t).assign(b.begin(), b.end());
+      break;
+    }
+    case Type::kList:
+    case Type::kSexp: {
+      Value::Elements& elements = out->EmplaceSequence(t);
+      elements.reserve(c.CountChildrenHint());
+      FOLIO_TRY(c.StepIn());
+      while (c.Next()) FOLIO_TRY(ReadInto(c, &elements.emplace_back()));
+      FOLIO_TRY(c.status());
+      FOLIO_TRY(c.StepOut());
+      break;
+    }
+    case Type::kStruct: {
+      Value::Fields& fields = out->EmplaceStruct();
+      fields.reserve(c.CountChildrenHint());
+      FOLIO_TRY(c.StepIn());
+      while (c.Next()) {
+        Field& f = fields.emplace_back();
+        AssignSymbol(c.field_name(), &f.name);
+        FOLIO_TRY(ReadInto(c, &f.value));
       }
-      case Type::kInt: {
-        Int i;
-        FOLIO_TRY(c.ReadInt(&i));
-        *out = Value::Integer(std::move(i));
-        break;
-      }
-      case Type::kFloat: {
-        double d;
-        FOLIO_TRY(c.ReadFloat(&d));
-        *out = Value::Float(d);
-        break;
-      }
-      case Type::kDecimal: {
-        Decimal d;
-        FOLIO_TRY(c.ReadDecimal(&d));
-        *out = Value::Dec(std::move(d));
-        break;
-      }
-      case Type::kTimestamp: {
-        Timestamp ts;
-        FOLIO_TRY(c.ReadTimestamp(&ts));
-        *out = Value::Time(std::move(ts));
-        break;
-      }
-      case Type::kSymbol: {
-        SymbolRef s;
-        FOLIO_TRY(c.ReadSymbol(&s));
-        *out = Value::Sym(s.ToSymbol());
-        break;
-      }
-      case Type::kString: {
-        std::string_view s;
-        FOLIO_TRY(c.ReadString(&s));
-        *out = Value::String(std::string(s));
-        break;
-      }
-      case Type::kClob:
-      case Type::kBlob: {
-        std::span<const uint8_t> b;
-        FOLIO_TRY(c.ReadLob(&b));
-        Bytes bytes(b.begin(), b.end());
-        *out = t == Type::kClob ? Value::Clob(std::move(bytes)) : Value::Blob(std::move(bytes));
-        break;
-      }
-      case Type::kList:
-      case Type::kSexp: {
-        Value::Elements elements;
-        elements.reserve(c.CountChildrenHint());
-        FOLIO_TRY(c.StepIn());
-        while (c.Next()) {
-          elements.emplace_back();
-          FOLIO_TRY(ReadCurrentValue(c, &elements.back()));
-        }
-        FOLIO_TRY(c.status());
-        FOLIO_TRY(c.StepOut());
-        *out = t == Type::kList ? Value::List(std::move(elements)) : Value::Sexp(std::move(elements));
-        break;
-      }
-      case Type::kStruct: {
-        Value::Fields fields;
-        fields.reserve(c.CountChildrenHint());
-        FOLIO_TRY(c.StepIn());
-        while (c.Next()) {
-          fields.push_back(Field{c.field_name().ToSymbol(), Value()});
-          FOLIO_TRY(ReadCurrentValue(c, &fields.back().value));
-        }
-        FOLIO_TRY(c.status());
-        FOLIO_TRY(c.StepOut());
-        *out = Value::Struct(std::move(fields));
-        break;
-      }
+      FOLIO_TRY(c.status());
+      FOLIO_TRY(c.StepOut());
+      break;
     }
   }
-  if (!annotations.empty()) out->annotations() = std::move(annotations);
   return Status::OK();
 }
+
+}  // namespace
+
+Status ReadCurrentValue(BinaryCursor& c, Value* out) {
+  *out = Value();
+  return ReadInto(c, out);
+}
+
+namespace {
+
+// An upper bound on the number of top-level values (system values included, NOP pads not),
+// from a header-only scan, for reserving; stops early at a malformed header. Every counted
+// value has at least one byte, so the reservation is proportional to the output size.
+size_t CountTopLevelHint(std::span<const uint8_t> data) {
+  const uint8_t* b = data.data();
+  const size_t end = data.size();
+  size_t p = 4, n = 0;
+  while (p < end) {
+    const uint8_t d = b[p];
+    if (d == 0xE0) {  // a version marker
+      p += 4;
+      continue;
+    }
+    ++p;
+    uint64_t len = d & 0x0F;
+    const uint8_t t = d >> 4;
+    if (len == 15 || t == 0x1) {
+      len = 0;
+    } else if (len == 14 || (t == 0xD && len == 1)) {
+      len = 0;
+      int i = 0;
+      for (; i < 10 && p < end; ++i) {
+        const uint8_t x = b[p++];
+        len = len << 7 | (x & 0x7F);
+        if (x & 0x80) break;
+      }
+      if (i == 10) break;
+    }
+    if (len > end - p) break;
+    p += len;
+    if (t != 0x0 || (d & 0x0F) == 15) ++n;  // NOP pads yield no value
+  }
+  return n;
+}
+
+}  // namespace
 
 Result<std::vector<Value>> ReadBinary(std::span<const uint8_t> data) {
   BinaryCursor c(data);
   std::vector<Value> out;
-  while (c.Next()) {
-    out.emplace_back();
-    FOLIO_TRY(ReadCurrentValue(c, &out.back()));
-  }
+  if (data.size() >= 4) out.reserve(CountTopLevelHint(data));
+  while (c.Next()) FOLIO_TRY(ReadInto(c, &out.emplace_back()));
   FOLIO_TRY(c.status());
   return out;
 }

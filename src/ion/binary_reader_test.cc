@@ -359,5 +359,62 @@ TEST(BinaryCursor, ErrorsAreSticky) {
   EXPECT_FALSE(c.Next());
 }
 
+TEST(ImportName, BehavesLikeAString) {
+  ImportName empty;
+  EXPECT_TRUE(empty.empty());
+  EXPECT_EQ(empty.str(), "");
+  ImportName a("com.example");  // short: interned
+  std::string long_text(200, 'n');
+  ImportName b(long_text);      // long: reference-counted
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, "com.example");
+  EXPECT_EQ(a, std::string("com.example"));
+  EXPECT_EQ(a, ImportName(std::string_view("com.example")));
+  EXPECT_FALSE(a == b);
+  EXPECT_EQ(b.size(), 200u);
+  EXPECT_EQ("x:" + a + "!", "x:com.example!");
+  ImportName c = b;  // shared
+  ImportName d = std::move(c);
+  EXPECT_TRUE(c.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_EQ(d, long_text);
+  c = d;
+  d = ImportName();
+  EXPECT_EQ(c, long_text);
+  c = c;  // NOLINT: self-assignment keeps the text
+  EXPECT_EQ(c, long_text);
+  std::string copy = c;
+  std::string_view view = a;
+  EXPECT_EQ(copy, long_text);
+  EXPECT_EQ(view, "com.example");
+  // Symbols compare unknown-import provenance by name and offset.
+  EXPECT_EQ(Symbol::Unknown("com.example", 3), Symbol::Unknown(std::string("com.example"), 3));
+  EXPECT_FALSE(Symbol::Unknown("com.example", 3) == Symbol::Unknown("com.example", 4));
+  EXPECT_FALSE(Symbol::Unknown(long_text, 1) == Symbol::Unknown("other", 1));
+}
+
+TEST(BinaryReader, DomRoundTripOfEveryType) {
+  Value v = Value::Struct({
+      Field{"i", Value::Integer(-5)},
+      Field{"big", Value::Integer(Int::Parse("123456789012345678901234567890").value())},
+      Field{"f", Value::Float(1.5).Annotate({"a", Symbol::Unknown()})},
+      Field{"d", Value::Dec(Decimal{Int(12345), -2, false})},
+      Field{"t", Value::Time(Timestamp::FromEpochMillis(1654714006512))},
+      Field{"s", Value::Sym("sym")},
+      Field{"u", Value::Sym(Symbol::Unknown("shared.table", 2))},
+      Field{"str", Value::String("a string longer than fifteen bytes")},
+      Field{"c", Value::Clob(Bytes{1, 2})},
+      Field{"b", Value::Blob(Bytes{3})},
+      Field{"l", Value::List({Value::Bool(true), Value::Null(Type::kInt).Annotate({"n"})})},
+      Field{"x", Value::Sexp({Value::Sym("+")})},
+      Field{"a_field_name_longer_than_fifteen", Value::Struct()},
+      Field{"null", Value::Null()},
+  });
+  auto r = ReadBinary(WriteBinary(v));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ(r->front(), v);
+  EXPECT_EQ(r->front().ToString(), v.ToString());
+}
+
 }  // namespace
 }  // namespace folio::ion

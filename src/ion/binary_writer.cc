@@ -127,11 +127,73 @@ namespace {
 
 constexpr uint64_t kFirstLocalSid = kSystemMaxId + 1;
 
+// Text -> SID map for symbol collection: open addressing with linear probing over a
+// power-of-two table kept at most half full. Keys are views into the values being written.
+class SidMap {
+ public:
+  SidMap() : slots_(64) {}
+
+  // Inserts (text, sid) unless text is present; returns the SID stored for text.
+  uint64_t FindOrInsert(std::string_view text, uint64_t sid) {
+    const uint64_t h = Hash(text);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (!s.used) {
+        s = Slot{text, sid, h, true};
+        if (++size_ * 2 > slots_.size()) Grow();
+        return sid;
+      }
+      if (s.hash == h && s.text == text) return s.sid;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::string_view text;
+    uint64_t sid = 0;
+    uint64_t hash = 0;
+    bool used = false;
+  };
+  static uint64_t Hash(std::string_view t) {
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    uint64_t h = t.size() * kMul;
+    const char* p = t.data();
+    size_t n = t.size();
+    while (n >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * kMul;
+      h ^= h >> 29;
+      p += 8;
+      n -= 8;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w |= uint64_t{static_cast<uint8_t>(p[i])} << (8 * i);
+    h = (h ^ w) * kMul;
+    return h ^ (h >> 32);
+  }
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (!s.used) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].used) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
 class Encoder {
  public:
   Bytes Encode(std::span<const Value> values) {
-    for (uint64_t sid = 1; sid <= kSystemMaxId; ++sid) sids_.emplace(kSystemSymbols[sid], sid);
+    for (uint64_t sid = 1; sid <= kSystemMaxId; ++sid) sids_.FindOrInsert(kSystemSymbols[sid], sid);
     for (const Value& v : values) Collect(v, 0);
+    out_.reserve(size_estimate_ + 64);
     uint64_t base = kFirstLocalSid;
     for (Import& imp : imports_) {
       imp.first_sid = base;
@@ -151,12 +213,19 @@ class Encoder {
     uint64_t first_sid;
   };
 
+  // Records the symbol's provisional SID in sid_seq_, in the order WriteValue asks for them.
   void CollectSymbol(const Symbol& s) {
     if (s.has_text) {
-      auto [it, inserted] = sids_.try_emplace(s.text, kFirstLocalSid + locals_.size());
-      if (inserted) locals_.push_back(s.text);
+      const uint64_t fresh = kFirstLocalSid + locals_.size();
+      const uint64_t sid = sids_.FindOrInsert(s.text, fresh);
+      if (sid == fresh) {
+        locals_.push_back(s.text);
+        size_estimate_ += s.text.size() + 3;
+      }
+      sid_seq_.push_back(sid);
       return;
     }
+    sid_seq_.push_back(kResolveLater);
     if (s.import_name.empty() || s.import_offset <= 0) return;
     for (Import& imp : imports_) {
       if (imp.name == s.import_name) {
@@ -168,9 +237,23 @@ class Encoder {
   }
 
   void Collect(const Value& v, int depth) {
+    size_estimate_ += 4;
     for (const Symbol& a : v.annotations()) CollectSymbol(a);
     if (v.is_null()) return;
     switch (v.type()) {
+      case Type::kString:
+        size_estimate_ += v.as_string().size();
+        break;
+      case Type::kClob:
+      case Type::kBlob:
+        size_estimate_ += v.as_bytes().size();
+        break;
+      case Type::kInt:
+      case Type::kFloat:
+      case Type::kDecimal:
+      case Type::kTimestamp:
+        size_estimate_ += 8;
+        break;
       case Type::kSymbol:
         CollectSymbol(v.as_symbol());
         break;
@@ -189,11 +272,10 @@ class Encoder {
     }
   }
 
-  uint64_t Sid(const Symbol& s) const {
-    if (s.has_text) {
-      uint64_t sid = sids_.find(s.text)->second;
-      return sid >= kFirstLocalSid ? sid + import_total_ : sid;
-    }
+  // The final SID of `s`, which must be the next symbol in collection order.
+  uint64_t Sid(const Symbol& s) {
+    const uint64_t sid = sid_seq_[sid_pos_++];
+    if (sid != kResolveLater) return sid >= kFirstLocalSid ? sid + import_total_ : sid;
     if (s.import_name.empty() || s.import_offset <= 0) return 0;
     for (const Import& imp : imports_) {
       if (imp.name == s.import_name) return imp.first_sid + static_cast<uint64_t>(s.import_offset) - 1;
@@ -275,10 +357,10 @@ class Encoder {
       return;
     }
     const size_t wrapper = Begin();
-    size_t alen = 0;
-    for (const Symbol& a : v.annotations()) alen += VarUIntSize(Sid(a));
-    AppendVarUInt(alen, &out_);
-    for (const Symbol& a : v.annotations()) AppendVarUInt(Sid(a), &out_);
+    Bytes sids;
+    for (const Symbol& a : v.annotations()) AppendVarUInt(Sid(a), &sids);
+    AppendVarUInt(sids.size(), &out_);
+    out_.insert(out_.end(), sids.begin(), sids.end());
     WriteBare(v);
     End(wrapper, 0xE);
   }
@@ -373,7 +455,13 @@ class Encoder {
     }
   }
 
-  std::unordered_map<std::string_view, uint64_t> sids_;  // text -> system SID or provisional local SID
+  // Marks a symbol with unknown text in sid_seq_ (resolved through imports_ when written).
+  static constexpr uint64_t kResolveLater = ~uint64_t{0};
+
+  SidMap sids_;  // text -> system SID or provisional local SID
+  std::vector<uint64_t> sid_seq_;  // provisional SID of every symbol, in collection order
+  size_t sid_pos_ = 0;
+  size_t size_estimate_ = 0;
   std::vector<std::string_view> locals_;
   std::vector<Import> imports_;
   uint64_t import_total_ = 0;

@@ -55,6 +55,12 @@ Result<Bytes> IonHashSerializeSha256(const Value& value);
 // IonHashSha256 (declared in ion.h) uses a buffered path: no virtual calls, no allocation per
 // scalar, one SHA-256 per struct field.
 
+// IonHashSha256 of the single value in a binary Ion stream, computed from the bytes with no
+// DOM: equal to IonHashSha256(*ReadOne(data)) whenever that succeeds. InvalidArgument for
+// malformed input, for a stream holding zero or several values, and for a symbol with unknown
+// text other than $0. Thread-safe.
+Result<Hash256> IonHashSha256Binary(std::span<const uint8_t> data);
+
 // A factory for SHA-256 hashers (through the generic path; for tests and comparisons).
 std::unique_ptr<HasherFactory> NewSha256HasherFactory();
 

@@ -1,8 +1,10 @@
 #include "ion/value.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 namespace folio::ion {
 
@@ -23,6 +25,74 @@ std::string_view TypeName(Type t) {
     case Type::kStruct: return "struct";
   }
   return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// ImportName
+
+// Shared text of an ImportName. `refs` counts owners of a non-interned Rep; interned Reps are
+// never freed and ignore the count.
+struct ImportName::Rep {
+  std::atomic<uint32_t> refs{1};
+  bool interned = false;
+  std::string text;
+};
+
+namespace {
+
+// A fixed, lock-free intern table for short import names: slots are filled once (CAS) and
+// never change, so lookups need no lock and interned Reps live for the whole process. Memory
+// is bounded (kInternSlots names of at most kInternMaxLength bytes); other names get a
+// reference-counted Rep of their own.
+constexpr size_t kInternSlots = 64;
+constexpr size_t kInternMaxLength = 64;
+constexpr size_t kInternProbes = 8;
+std::atomic<ImportName::Rep*> g_intern[kInternSlots];
+
+}  // namespace
+
+ImportName::ImportName(std::string_view s) {
+  if (s.empty()) return;
+  if (s.size() <= kInternMaxLength) {
+    size_t h = std::hash<std::string_view>{}(s);
+    for (size_t i = 0; i < kInternProbes; ++i) {
+      std::atomic<Rep*>& slot = g_intern[(h + i) % kInternSlots];
+      Rep* r = slot.load(std::memory_order_acquire);
+      if (r == nullptr) {
+        auto fresh = std::make_unique<Rep>();
+        fresh->interned = true;
+        fresh->text.assign(s);
+        if (slot.compare_exchange_strong(r, fresh.get(), std::memory_order_acq_rel)) {
+          rep_ = fresh.release();
+          return;
+        }
+        // Lost the race: `r` now holds the winner; fall through to compare it.
+      }
+      if (r->text == s) {
+        rep_ = r;
+        return;
+      }
+    }
+  }
+  rep_ = new Rep();
+  rep_->text.assign(s);
+}
+
+const std::string& ImportName::str() const {
+  static const std::string kEmpty;
+  return rep_ == nullptr ? kEmpty : rep_->text;
+}
+
+void ImportName::Ref() const {
+  if (rep_ != nullptr && !rep_->interned) rep_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ImportName::Unref() {
+  if (rep_ != nullptr && !rep_->interned &&
+      rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    delete rep_;
+  }
+  rep_ = nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,6 +302,13 @@ Timestamp ShiftMinutes(const Timestamp& t, int64_t delta) {
   return r;
 }
 
+// 10^n for 0 <= n <= 18.
+int64_t Pow10(int n) {
+  int64_t p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
 std::string Pad(int64_t v, int width) {
   std::string s = std::to_string(v);
   if (static_cast<int>(s.size()) < width) s.insert(0, width - s.size(), '0');
@@ -298,7 +375,12 @@ Status Timestamp::Validate() const {
     if (fraction.exponent >= 0 && !fraction.is_zero()) {
       return Status::InvalidArgument("timestamp fraction is not below 1");
     }
-    if (!fraction.is_zero()) {
+    if (!fraction.is_zero() && fraction.coefficient.is_small() && fraction.exponent >= -18) {
+      // Fast path (no GMP): c * 10^e < 1 with 0 < c < 2^63 and -18 <= e < 0.
+      if (fraction.coefficient.small() >= Pow10(-fraction.exponent)) {
+        return Status::InvalidArgument("timestamp fraction is not below 1");
+      }
+    } else if (!fraction.is_zero()) {
       Decimal one{Int(1), 0, false};
       if (fraction.CompareValue(one) >= 0) {
         return Status::InvalidArgument("timestamp fraction is not below 1");
@@ -340,7 +422,11 @@ int64_t Timestamp::ToEpochMillis() const {
   Timestamp u = ToUtcComponents();
   int64_t secs = ComponentMinutes(u) * 60 + (precision >= Precision::kSecond ? u.second : 0);
   int64_t ms = 0;
-  if (precision == Precision::kFraction && !fraction.is_zero()) {
+  if (precision == Precision::kFraction && !fraction.is_zero() && fraction.coefficient.is_small() &&
+      fraction.exponent >= -18 && fraction.exponent <= -3) {
+    // Fast path (no GMP): c < 10^-e, so c / 10^(-e-3) < 1000.
+    ms = fraction.coefficient.small() / Pow10(-3 - fraction.exponent);
+  } else if (precision == Precision::kFraction && !fraction.is_zero()) {
     // fraction = c * 10^e, e < 0: ms = floor(c * 10^(e+3)).
     mpz_class c = fraction.coefficient.ToMpz();
     int32_t shift = fraction.exponent + 3;

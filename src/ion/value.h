@@ -140,6 +140,64 @@ struct Timestamp {
   static Timestamp FromEpochMillis(int64_t millis);
 };
 
+// The name of a shared symbol table that a symbol with unknown text came from. Behaves like
+// an immutable std::string (compare, convert, concatenate) but is one pointer wide: the text
+// lives in a shared, reference-counted block, and short names seen often (such as marker
+// import names) are interned so creating them does not allocate. Empty by default.
+class ImportName {
+ public:
+  ImportName() = default;
+  ImportName(std::string_view s);                                       // NOLINT
+  ImportName(const std::string& s) : ImportName(std::string_view(s)) {}  // NOLINT
+  ImportName(const char* s) : ImportName(std::string_view(s)) {}         // NOLINT
+  ImportName(const ImportName& o) : rep_(o.rep_) { Ref(); }
+  ImportName(ImportName&& o) noexcept : rep_(o.rep_) { o.rep_ = nullptr; }
+  ImportName& operator=(const ImportName& o) {
+    if (rep_ != o.rep_) {
+      Unref();
+      rep_ = o.rep_;
+      Ref();
+    }
+    return *this;
+  }
+  ImportName& operator=(ImportName&& o) noexcept {
+    if (this != &o) {
+      Unref();
+      rep_ = o.rep_;
+      o.rep_ = nullptr;
+    }
+    return *this;
+  }
+  ~ImportName() { Unref(); }
+
+  const std::string& str() const;
+  operator const std::string&() const { return str(); }  // NOLINT
+  operator std::string_view() const { return str(); }    // NOLINT
+  bool empty() const { return rep_ == nullptr; }
+  void clear() { Unref(); }
+  size_t size() const { return str().size(); }
+  const char* data() const { return str().data(); }
+  const char* c_str() const { return str().c_str(); }
+
+  friend bool operator==(const ImportName& a, const ImportName& b) {
+    return a.rep_ == b.rep_ || a.str() == b.str();
+  }
+  friend bool operator==(const ImportName& a, std::string_view b) { return a.str() == b; }
+  friend bool operator==(const ImportName& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const ImportName& a, const char* b) { return a.str() == b; }
+  friend std::string operator+(const std::string& a, const ImportName& b) { return a + b.str(); }
+  friend std::string operator+(const char* a, const ImportName& b) { return a + b.str(); }
+  friend std::string operator+(const ImportName& a, const std::string& b) { return a.str() + b; }
+  friend std::string operator+(const ImportName& a, const char* b) { return a.str() + b; }
+
+  struct Rep;  // implementation detail (value.cc)
+
+ private:
+  void Ref() const;
+  void Unref();
+  Rep* rep_ = nullptr;  // null for the empty name
+};
+
 // A symbol token. Text is usually known; symbols read from binary whose SID maps to no text
 // (SID 0, gaps in local tables, or imports with no catalog entry) have unknown text.
 // Unknown symbols are equal when both are $0/local gaps, or both come from the same
@@ -147,13 +205,13 @@ struct Timestamp {
 struct Symbol {
   std::string text;
   bool has_text = true;
-  std::string import_name;    // for unknown text from a shared import; empty otherwise
+  ImportName import_name;     // for unknown text from a shared import; empty otherwise
   int64_t import_offset = 0;  // 1-based position within that import
 
   Symbol() = default;
   Symbol(std::string t) : text(std::move(t)) {}  // NOLINT
   Symbol(const char* t) : text(t) {}             // NOLINT
-  static Symbol Unknown(std::string import_name = {}, int64_t offset = 0) {
+  static Symbol Unknown(ImportName import_name = {}, int64_t offset = 0) {
     Symbol s;
     s.has_text = false;
     s.import_name = std::move(import_name);
@@ -163,7 +221,7 @@ struct Symbol {
   bool operator==(const Symbol& o) const {
     if (has_text != o.has_text) return false;
     if (has_text) return text == o.text;
-    return import_name == o.import_name && import_offset == o.import_offset;
+    return import_offset == o.import_offset && import_name == o.import_name;
   }
 };
 
@@ -228,6 +286,18 @@ class Value {
   const Fields& fields() const { return std::get<Fields>(data_); }
   Fields& fields() { return std::get<Fields>(data_); }
 
+  // In-place construction (for readers; avoids building and moving a temporary Value): each
+  // makes this a non-null value of the named type with a default payload, keeps the
+  // annotations, and returns the payload to fill in.
+  Int& EmplaceInt();
+  Decimal& EmplaceDecimal();
+  Timestamp& EmplaceTimestamp();
+  Symbol& EmplaceSymbol();
+  std::string& EmplaceString();
+  Bytes& EmplaceLob(Type t);          // t is kClob or kBlob
+  Elements& EmplaceSequence(Type t);  // t is kList or kSexp
+  Fields& EmplaceStruct();
+
   // Struct helpers (require a non-null struct). Get returns the first field with that name.
   const Value* Get(std::string_view name) const;
   Value* Get(std::string_view name);
@@ -269,6 +339,47 @@ struct Field {
   Value value;
   bool operator==(const Field& o) const { return name == o.name && value == o.value; }
 };
+
+inline Int& Value::EmplaceInt() {
+  type_ = Type::kInt;
+  is_null_ = false;
+  return data_.emplace<Int>();
+}
+inline Decimal& Value::EmplaceDecimal() {
+  type_ = Type::kDecimal;
+  is_null_ = false;
+  return data_.emplace<Decimal>();
+}
+inline Timestamp& Value::EmplaceTimestamp() {
+  type_ = Type::kTimestamp;
+  is_null_ = false;
+  return data_.emplace<Timestamp>();
+}
+inline Symbol& Value::EmplaceSymbol() {
+  type_ = Type::kSymbol;
+  is_null_ = false;
+  return data_.emplace<Symbol>();
+}
+inline std::string& Value::EmplaceString() {
+  type_ = Type::kString;
+  is_null_ = false;
+  return data_.emplace<std::string>();
+}
+inline Bytes& Value::EmplaceLob(Type t) {
+  type_ = t;
+  is_null_ = false;
+  return data_.emplace<Bytes>();
+}
+inline Value::Elements& Value::EmplaceSequence(Type t) {
+  type_ = t;
+  is_null_ = false;
+  return data_.emplace<Elements>();
+}
+inline Value::Fields& Value::EmplaceStruct() {
+  type_ = Type::kStruct;
+  is_null_ = false;
+  return data_.emplace<Fields>();
+}
 
 inline Value Value::List() { return List(Elements{}); }
 inline Value Value::Sexp() { return Sexp(Elements{}); }

@@ -189,8 +189,8 @@ Result<ProvenValue> ControlClient::GetBlock(std::string_view name,
     w.EndObject();
   }
   w.EndObject();
-  FOLIO_ASSIGN_OR_RETURN(std::string r, service_->Call("POST", LedgerPath(name) + "/block", kJson,
-                                                       sb.GetString()));
+  FOLIO_ASSIGN_OR_RETURN(
+      std::string r, service_->Call("POST", LedgerPath(name) + "/block", kJson, sb.GetString()));
   return ParseProven(r, "Block");
 }
 
@@ -215,8 +215,8 @@ Result<ProvenValue> ControlClient::GetRevision(
     w.EndObject();
   }
   w.EndObject();
-  FOLIO_ASSIGN_OR_RETURN(std::string r, service_->Call("POST", LedgerPath(name) + "/revision",
-                                                       kJson, sb.GetString()));
+  FOLIO_ASSIGN_OR_RETURN(
+      std::string r, service_->Call("POST", LedgerPath(name) + "/revision", kJson, sb.GetString()));
   return ParseProven(r, "Revision");
 }
 

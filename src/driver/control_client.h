@@ -21,7 +21,7 @@ struct LedgerInfo {
   std::string arn;
   std::string state;
   int64_t creation_epoch_seconds = 0;
-  std::string permissions_mode;          // absent from ListLedgers entries
+  std::string permissions_mode;  // absent from ListLedgers entries
   std::optional<bool> deletion_protection;
   std::string kms_key_arn;
 };

@@ -10,7 +10,9 @@ namespace folio::driver {
 // ---- ResultStream ----------------------------------------------------------------------------
 
 ResultStream::ResultStream(Transaction* txn, Page first)
-    : txn_(txn), values_(std::move(first.values)), next_token_(std::move(first.next_page_token)),
+    : txn_(txn),
+      values_(std::move(first.values)),
+      next_token_(std::move(first.next_page_token)),
       usage_(first.usage) {}
 
 Result<std::optional<ion::Value>> ResultStream::Next() {

@@ -54,10 +54,9 @@ DriverError DriverError::FromStatus(const Status& status) {
   const std::string& m = status.message();
   size_t colon = m.find(": ");
   std::string_view head = std::string_view(m).substr(0, colon);
-  bool looks_like_type = colon != std::string::npos && !head.empty() &&
-                         head.find(' ') == std::string_view::npos &&
-                         (head.ends_with("Exception") || head.ends_with("Failure") ||
-                          head.starts_with("HTTP"));
+  bool looks_like_type =
+      colon != std::string::npos && !head.empty() && head.find(' ') == std::string_view::npos &&
+      (head.ends_with("Exception") || head.ends_with("Failure") || head.starts_with("HTTP"));
   if (looks_like_type) {
     e.type = std::string(head);
     e.message = m.substr(colon + 2);

@@ -16,7 +16,9 @@ TEST(DriverErrors, ParsesHeaderThenBody) {
   EXPECT_EQ(ErrorType(st), "OccConflictException");
   EXPECT_TRUE(IsRetryable(st));
 
-  e = ParseServiceError(404, "", R"({"__type":"com.amazonaws.qldb#ResourceNotFoundException","message":"no ledger"})");
+  e = ParseServiceError(
+      404, "",
+      R"({"__type":"com.amazonaws.qldb#ResourceNotFoundException","message":"no ledger"})");
   EXPECT_EQ(e.type, "ResourceNotFoundException");
   EXPECT_EQ(e.ToStatus().code(), StatusCode::kNotFound);
   EXPECT_EQ(e.ToStatus().message(), "ResourceNotFoundException: no ledger");

@@ -76,8 +76,10 @@ std::string Endpoint::ToString() const {
 Result<Endpoint> ParseEndpoint(std::string_view url) {
   Endpoint e;
   auto bad = [&] {
-    return Status::InvalidArgument("endpoint must look like http://HOST[:PORT] or "
-                                   "https://HOST[:PORT], got '" + std::string(url) + "'");
+    return Status::InvalidArgument(
+        "endpoint must look like http://HOST[:PORT] or "
+        "https://HOST[:PORT], got '" +
+        std::string(url) + "'");
   };
   std::string_view rest;
   if (url.starts_with("http://")) {

@@ -8,7 +8,8 @@ namespace folio::driver {
 
 int CompareHashes(const Hash256& a, const Hash256& b) {
   for (int i = 31; i >= 0; --i) {
-    int d = static_cast<int>(static_cast<int8_t>(a[i])) - static_cast<int>(static_cast<int8_t>(b[i]));
+    int d =
+        static_cast<int>(static_cast<int8_t>(a[i])) - static_cast<int>(static_cast<int8_t>(b[i]));
     if (d != 0) return d;
   }
   return 0;

@@ -39,7 +39,8 @@ TEST(QldbHash, DotBytesEmptyRuleAndLengthCheck) {
 
 TEST(QldbHash, GoDriverCommitDigestVectors) {
   CommitDigestBuilder empty("12341");
-  EXPECT_EQ(Hex(empty.digest()), "a77be7ffaaac238e491fefc7fc78afd9ebdcb8c855cb8ce697dd83ffa397aad2");
+  EXPECT_EQ(Hex(empty.digest()),
+            "a77be7ffaaac238e491fefc7fc78afd9ebdcb8c855cb8ce697dd83ffa397aad2");
   CommitDigestBuilder one("12341");
   ASSERT_TRUE(one.AddStatement(
                      "SELECT name FROM information_schema.user_tables WHERE status = 'ACTIVE'", {})

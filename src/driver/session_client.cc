@@ -50,9 +50,9 @@ Result<Page> ParsePage(std::string_view json, const char* page_member) {
   for (const auto& holder : page["Values"].GetArray()) {
     if (!holder.IsObject()) return Malformed("a ValueHolder is not an object");
     if (holder.HasMember("IonBinary") && holder["IonBinary"].IsString()) {
-      FOLIO_ASSIGN_OR_RETURN(Bytes bytes, Base64Decode(std::string_view(
-                                              holder["IonBinary"].GetString(),
-                                              holder["IonBinary"].GetStringLength())));
+      FOLIO_ASSIGN_OR_RETURN(Bytes bytes,
+                             Base64Decode(std::string_view(holder["IonBinary"].GetString(),
+                                                           holder["IonBinary"].GetStringLength())));
       auto v = ion::ReadOne(bytes);
       if (!v.ok()) return Malformed("IonBinary value: " + v.status().message());
       out.values.push_back(std::move(*v));

@@ -46,13 +46,12 @@ class SessionClient {
   Result<std::string> StartSession(std::string_view ledger);
   Result<std::string> StartTransaction(std::string_view session_token);
   Result<Page> ExecuteStatement(std::string_view session_token, std::string_view transaction_id,
-                                std::string_view statement,
-                                std::span<const ion::Value> parameters);
+                                std::string_view statement, std::span<const ion::Value> parameters);
   Result<Page> FetchPage(std::string_view session_token, std::string_view transaction_id,
                          std::string_view next_page_token);
   // Returns the CommitDigest the server echoed.
-  Result<Hash256> CommitTransaction(std::string_view session_token,
-                                    std::string_view transaction_id, const Hash256& digest);
+  Result<Hash256> CommitTransaction(std::string_view session_token, std::string_view transaction_id,
+                                    const Hash256& digest);
   Status AbortTransaction(std::string_view session_token);
   Status EndSession(std::string_view session_token);
 

@@ -137,8 +137,8 @@ std::string CanonicalRequest(const RequestToSign& request) {
     if (!signed_headers.empty()) signed_headers += ';';
     signed_headers += name;
   }
-  return request.method + "\n" + canonical_uri + "\n" + canonical_query + "\n" +
-         canonical_headers + "\n" + signed_headers + "\n" + HashHex(request.body);
+  return request.method + "\n" + canonical_uri + "\n" + canonical_query + "\n" + canonical_headers +
+         "\n" + signed_headers + "\n" + HashHex(request.body);
 }
 
 std::string StringToSign(std::string_view amz_date, std::string_view region,
@@ -175,8 +175,8 @@ void SignRequest(RequestToSign& request, const Credentials& credentials, std::st
   request.headers.emplace_back(
       "Authorization", "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" +
                            amz_date.substr(0, 8) + "/" + std::string(region) + "/" +
-                           std::string(service) + "/aws4_request, SignedHeaders=" +
-                           signed_headers + ", Signature=" + signature);
+                           std::string(service) + "/aws4_request, SignedHeaders=" + signed_headers +
+                           ", Signature=" + signature);
 }
 
 }  // namespace folio::driver

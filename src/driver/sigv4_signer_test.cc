@@ -27,8 +27,8 @@ TEST(SigV4Signer, PostVanillaOfficialVector) {
 }
 
 TEST(SigV4Signer, GetVanillaQueryOrderKeyCaseOfficialVector) {
-  RequestToSign req{"GET", "/?Param2=value2&Param1=value1", {{"Host", "example.amazonaws.com"}},
-                    ""};
+  RequestToSign req{
+      "GET", "/?Param2=value2&Param1=value1", {{"Host", "example.amazonaws.com"}}, ""};
   SignRequest(req, kSuiteCredentials, "us-east-1", "service", kSuiteTime);
   EXPECT_NE(Authorization(req).find(
                 "Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"),

@@ -126,13 +126,14 @@ Value Block(const Hash256& previous) {
   Hash256 entries_hash = *MerkleRoot(entries);
   Value::Elements list;
   for (const auto& h : entries) list.push_back(Blob(h));
-  return Value::Struct({{"blockAddress", *ion::ReadOneText("{strandId:\"S\",sequenceNo:3}")},
-                        {"blockHash", Blob(Dot(entries_hash, previous))},
-                        {"entriesHash", Blob(entries_hash)},
-                        {"previousBlockHash", Blob(previous)},
-                        {"entriesHashList", Value::List(std::move(list))},
-                        {"transactionInfo", info},
-                        {"revisions", Value::List({rev, Value::Struct({{"hash", Blob(system_rev)}})})}});
+  return Value::Struct(
+      {{"blockAddress", *ion::ReadOneText("{strandId:\"S\",sequenceNo:3}")},
+       {"blockHash", Blob(Dot(entries_hash, previous))},
+       {"entriesHash", Blob(entries_hash)},
+       {"previousBlockHash", Blob(previous)},
+       {"entriesHashList", Value::List(std::move(list))},
+       {"transactionInfo", info},
+       {"revisions", Value::List({rev, Value::Struct({{"hash", Blob(system_rev)}})})}});
 }
 
 TEST(Verifier, BlockProofs) {

@@ -6,10 +6,9 @@
 // (default ./.folio-data/credentials), else none (for `folio serve --no-auth`).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "common/status.h"
 #include "driver/service_client.h"

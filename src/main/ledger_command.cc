@@ -33,7 +33,8 @@ void Print(const driver::LedgerInfo& l) {
   if (!l.arn.empty()) std::cout << "arn:                 " << l.arn << "\n";
   std::cout << "state:               " << l.state << "\n";
   std::cout << "created:             " << Time(l.creation_epoch_seconds) << "\n";
-  if (!l.permissions_mode.empty()) std::cout << "permissions mode:    " << l.permissions_mode << "\n";
+  if (!l.permissions_mode.empty())
+    std::cout << "permissions mode:    " << l.permissions_mode << "\n";
   if (l.deletion_protection) {
     std::cout << "deletion protection: " << (*l.deletion_protection ? "on" : "off") << "\n";
   }
@@ -102,10 +103,10 @@ void RegisterLedgerCommand(CLI::App& app) {
     const char* name;
     const char* help;
   };
-  for (Op op : {Op{"create", "Create a ledger"}, Op{"list", "List ledgers"},
-                Op{"describe", "Describe a ledger"},
-                Op{"update", "Change a ledger's deletion protection"},
-                Op{"delete", "Delete a ledger (deletion protection must be off)"}}) {
+  for (Op op :
+       {Op{"create", "Create a ledger"}, Op{"list", "List ledgers"},
+        Op{"describe", "Describe a ledger"}, Op{"update", "Change a ledger's deletion protection"},
+        Op{"delete", "Delete a ledger (deletion protection must be off)"}}) {
     auto flags = std::make_shared<LedgerFlags>();
     CLI::App* cmd = ledger->add_subcommand(op.name, op.help);
     AddClientFlags(*cmd, flags->client);
@@ -117,9 +118,9 @@ void RegisterLedgerCommand(CLI::App& app) {
           ->capture_default_str();
     }
     if (name == "create" || name == "update") {
-      auto* opt = cmd->add_option("--deletion-protection", flags->deletion_protection,
-                                  "true or false")
-                      ->check(CLI::IsMember({"true", "false"}));
+      auto* opt =
+          cmd->add_option("--deletion-protection", flags->deletion_protection, "true or false")
+              ->check(CLI::IsMember({"true", "false"}));
       if (name == "update") opt->required();
     }
     cmd->callback([name, flags] { ExitCode() = Run(name, *flags); });

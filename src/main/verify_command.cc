@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 // `folio serve --data-dir D` keeps the engine's files in D/ledgers; accept either directory.
 std::string EngineDir(const std::string& dir) {
   if (fs::exists(fs::path(dir) / "registry")) return dir;
-  if (fs::exists(fs::path(dir) / "ledgers" / "registry")) return (fs::path(dir) / "ledgers").string();
+  if (fs::exists(fs::path(dir) / "ledgers" / "registry"))
+    return (fs::path(dir) / "ledgers").string();
   return dir;
 }
 
@@ -60,8 +61,7 @@ int RunVerify(const std::string& dir, bool quiet) {
   }
   ProgressBar bar(!quiet && isatty(STDERR_FILENO));
   auto report = engine::VerifyDataDir(
-      EngineDir(dir),
-      [&](const std::string& ledger, uint64_t done, uint64_t total) {
+      EngineDir(dir), [&](const std::string& ledger, uint64_t done, uint64_t total) {
         bar.Update(ledger, done, total);
       });
   bar.Finish();

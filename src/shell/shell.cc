@@ -33,12 +33,29 @@ constexpr const char* kHelp =
     "  \\quit                         leave (also: quit, exit, Ctrl-D)\n";
 
 const std::vector<std::string>& Keywords() {
-  static const std::vector<std::string> k = {
-      "SELECT", "VALUE", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "IS", "NULL", "MISSING",
-      "INSERT", "INTO", "UPDATE", "SET", "REMOVE", "DELETE", "CREATE", "TABLE", "INDEX", "ON",
-      "DROP", "UNDROP", "AS", "AT", "BY", "BETWEEN", "LIKE", "ESCAPE", "ORDER", "LIMIT",
-      "EXISTS", "BEGIN", "COMMIT", "ABORT", "ROLLBACK", "history", "information_schema",
-      "user_tables", "metadata", "data", "blockAddress", "TRUE", "FALSE", "COUNT", "SIZE"};
+  static const std::vector<std::string> k = {"SELECT",      "VALUE",
+                                             "FROM",        "WHERE",
+                                             "AND",         "OR",
+                                             "NOT",         "IN",
+                                             "IS",          "NULL",
+                                             "MISSING",     "INSERT",
+                                             "INTO",        "UPDATE",
+                                             "SET",         "REMOVE",
+                                             "DELETE",      "CREATE",
+                                             "TABLE",       "INDEX",
+                                             "ON",          "DROP",
+                                             "UNDROP",      "AS",
+                                             "AT",          "BY",
+                                             "BETWEEN",     "LIKE",
+                                             "ESCAPE",      "ORDER",
+                                             "LIMIT",       "EXISTS",
+                                             "BEGIN",       "COMMIT",
+                                             "ABORT",       "ROLLBACK",
+                                             "history",     "information_schema",
+                                             "user_tables", "metadata",
+                                             "data",        "blockAddress",
+                                             "TRUE",        "FALSE",
+                                             "COUNT",       "SIZE"};
   return k;
 }
 
@@ -150,9 +167,9 @@ void Shell::PrintStats(size_t count, double elapsed_ms, const driver::IoUsage& u
   if (options_.quiet) return;
   char ms[32];
   std::snprintf(ms, sizeof(ms), "%.1f", elapsed_ms);
-  info() << count << (count == 1 ? " document" : " documents") << " in " << ms
-         << " ms (server " << usage.processing_time_ms << " ms, read IOs " << usage.read_ios
-         << ", write IOs " << usage.write_ios << ")" << std::endl;
+  info() << count << (count == 1 ? " document" : " documents") << " in " << ms << " ms (server "
+         << usage.processing_time_ms << " ms, read IOs " << usage.read_ios << ", write IOs "
+         << usage.write_ios << ")" << std::endl;
 }
 
 Status Shell::RunText(const std::string& text) {
@@ -211,8 +228,8 @@ Status Shell::Commit() {
   if (!txn_) return Report(Status::FailedPrecondition("no transaction is open (use BEGIN)"));
   auto start = std::chrono::steady_clock::now();
   Status st = txn_->Commit();
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::string id = txn_->id();
   if (!st.ok() && !txn_->closed()) txn_->Abort().IgnoreError();
   txn_.reset();
@@ -272,8 +289,8 @@ Status Shell::RunStatement(const std::string& statement) {
     usage = stats.usage;
   }
   if (!st.ok()) return Report(st);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   PrintValues(values);
   PrintStats(values.size(), ms, usage);
   if (!txn_ && interactive_ && IsDdl(statement)) RefreshTables();
@@ -335,10 +352,10 @@ Status Shell::ShowHistory(const std::string& table, const std::string& id) {
       &stats);
   if (!st.ok()) return Report(st);
   PrintValues(values);
-  PrintStats(values.size(),
-             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                 .count(),
-             stats.usage);
+  PrintStats(
+      values.size(),
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+      stats.usage);
   return Status::OK();
 }
 
@@ -358,11 +375,10 @@ Status Shell::VerifyDocument(const std::string& table, const std::string& id) {
   if (!digest.ok()) return Report(digest.status());
   std::optional<ion::Value> address;
   Status st = driver_->Execute([&](driver::Transaction& txn) -> Status {
-    FOLIO_ASSIGN_OR_RETURN(
-        driver::StatementResult r,
-        txn.Execute("SELECT blockAddress, metadata.id FROM _ql_committed_" + table +
-                        " WHERE metadata.id = ?",
-                    {ion::Value::String(id)}));
+    FOLIO_ASSIGN_OR_RETURN(driver::StatementResult r,
+                           txn.Execute("SELECT blockAddress, metadata.id FROM _ql_committed_" +
+                                           table + " WHERE metadata.id = ?",
+                                       {ion::Value::String(id)}));
     address.reset();
     for (const auto& v : r.values) {
       if (v.type() == ion::Type::kStruct && !v.is_null() && v.Get("blockAddress") != nullptr) {

@@ -66,16 +66,16 @@ class DriverE2E : public ::testing::Test {
 
 TEST_F(DriverE2E, CrudPagingAndCommitDigest) {
   auto d = MakeDriver(Config(g_auth->endpoint()));
-  ASSERT_TRUE(d->Execute([](Transaction& t) { return t.Execute("CREATE TABLE People").status(); })
-                  .ok());
+  ASSERT_TRUE(
+      d->Execute([](Transaction& t) { return t.Execute("CREATE TABLE People").status(); }).ok());
   // 210 documents in 6 transactions (35 each, below the 40-document quota), so a full scan
   // needs more than one page (200 values per page).
   for (int batch = 0; batch < 6; ++batch) {
     Status st = d->Execute([&](Transaction& t) -> Status {
       for (int i = 0; i < 35; ++i) {
         int n = batch * 35 + i;
-        Value doc = Value::Struct({{"n", Value::Integer(n)},
-                                   {"name", Value::String("p" + std::to_string(n))}});
+        Value doc = Value::Struct(
+            {{"n", Value::Integer(n)}, {"name", Value::String("p" + std::to_string(n))}});
         FOLIO_TRY(t.Execute("INSERT INTO People ?", {doc}).status());
       }
       return Status::OK();
@@ -100,11 +100,12 @@ TEST_F(DriverE2E, CrudPagingAndCommitDigest) {
   EXPECT_EQ(stats.attempts, 1);
   EXPECT_GT(stats.usage.read_ios, 0);
 
-  auto one = d->ExecuteAndReturn<std::vector<Value>>([](Transaction& t) -> Result<std::vector<Value>> {
-    FOLIO_ASSIGN_OR_RETURN(auto r, t.Execute("SELECT VALUE name FROM People WHERE n = ?",
-                                             {Value::Integer(42)}));
-    return r.values;
-  });
+  auto one =
+      d->ExecuteAndReturn<std::vector<Value>>([](Transaction& t) -> Result<std::vector<Value>> {
+        FOLIO_ASSIGN_OR_RETURN(
+            auto r, t.Execute("SELECT VALUE name FROM People WHERE n = ?", {Value::Integer(42)}));
+        return r.values;
+      });
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   ASSERT_EQ(one->size(), 1u);
   EXPECT_EQ((*one)[0], Value::String("p42"));
@@ -116,8 +117,8 @@ TEST_F(DriverE2E, CrudPagingAndCommitDigest) {
 
 TEST_F(DriverE2E, OccConflictIsRetried) {
   auto d = MakeDriver(Config(g_auth->endpoint()));
-  ASSERT_TRUE(d->Execute([](Transaction& t) { return t.Execute("CREATE TABLE Occ").status(); })
-                  .ok());
+  ASSERT_TRUE(
+      d->Execute([](Transaction& t) { return t.Execute("CREATE TABLE Occ").status(); }).ok());
   std::latch both_read(2);
   ExecuteStats stats[2];
   Status results[2];
@@ -188,8 +189,8 @@ TEST_F(DriverE2E, TransactionExpiryIsNotRetried) {
 TEST_F(DriverE2E, NonRetryableErrorsReturnAtOnce) {
   auto d = MakeDriver(Config(g_auth->endpoint()));
   ExecuteStats stats;
-  Status st = d->Execute([](Transaction& t) { return t.Execute("SELEC nonsense").status(); },
-                         &stats);
+  Status st =
+      d->Execute([](Transaction& t) { return t.Execute("SELEC nonsense").status(); }, &stats);
   EXPECT_EQ(ErrorType(st), "BadRequestException") << st.ToString();
   EXPECT_EQ(stats.attempts, 1);
   // A user error from the lambda is returned unchanged, after an abort.
@@ -252,9 +253,10 @@ Located InsertAndLocate(Driver& d, const std::string& table) {
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
   st = d.Execute([&](Transaction& t) -> Status {
-    FOLIO_ASSIGN_OR_RETURN(auto r, t.Execute("SELECT blockAddress, metadata.id FROM _ql_committed_" +
-                                                 table + " WHERE metadata.id = ?",
-                                             {Value::String(out.id)}));
+    FOLIO_ASSIGN_OR_RETURN(
+        auto r, t.Execute("SELECT blockAddress, metadata.id FROM _ql_committed_" + table +
+                              " WHERE metadata.id = ?",
+                          {Value::String(out.id)}));
     if (r.values.size() != 1) return Status::Internal("committed view row missing");
     out.block_address = ion::WriteText(*r.values[0].Get("blockAddress"));
     return Status::OK();
@@ -284,8 +286,7 @@ TEST_F(DriverE2E, ProofsVerifyAgainstARealServer) {
 }
 
 // Rewrites the IonText of `member` in a JSON body with `edit`.
-void EditIonMember(std::string& body, const char* member,
-                   const std::function<void(Value&)>& edit) {
+void EditIonMember(std::string& body, const char* member, const std::function<void(Value&)>& edit) {
   rapidjson::Document doc;
   doc.Parse(body.c_str());
   if (doc.HasParseError() || !doc.HasMember(member)) return;
@@ -330,9 +331,8 @@ TEST_F(DriverE2E, TamperedResponsesFromAProxyAreRejected) {
   // Changed document data (the hash field kept).
   proxy.set_tamper([](const std::string& target, std::string& body) {
     if (!target.ends_with("/revision")) return;
-    EditIonMember(body, "Revision", [](Value& rev) {
-      rev.Get("data")->Set("VIN", Value::String("STOLEN"));
-    });
+    EditIonMember(body, "Revision",
+                  [](Value& rev) { rev.Get("data")->Set("VIN", Value::String("STOLEN")); });
   });
   EXPECT_EQ(check("leaf").code(), StatusCode::kCorruption);
 

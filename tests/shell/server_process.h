@@ -41,10 +41,10 @@ class ServerProcess {
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       close(out[1]);
-      std::vector<std::string> args = {FOLIO_BINARY, "serve", "--data-dir", data_dir_,
-                                       "--listen", "127.0.0.1:0", "--quiet", "--no-fsync",
-                                       "--access-key-id", kAccessKey, "--secret-access-key",
-                                       kSecretKey};
+      std::vector<std::string> args = {
+          FOLIO_BINARY,          "serve",   "--data-dir", data_dir_,         "--listen",
+          "127.0.0.1:0",         "--quiet", "--no-fsync", "--access-key-id", kAccessKey,
+          "--secret-access-key", kSecretKey};
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());

@@ -97,6 +97,20 @@ expect "wrong credentials" 1 "cannot connect" -- "$FOLIO" shell --endpoint "$EP"
 expect "unknown ledger" 1 "cannot connect" -- "${SH[@]}" --ledger nosuch -c "SELECT * FROM Cars"
 expect "no server" 1 "cannot connect" -- "$FOLIO" shell --endpoint http://127.0.0.1:1 -c "SELECT 1"
 
+# ---- TLS (self-signed certificate): verified with --ca-file, refused without, --insecure ----
+"$FOLIO" serve --data-dir "$TMP/tls" --listen 127.0.0.1:0 --quiet --no-fsync --no-auth \
+  --tls-self-signed >"$TMP/tls.out" 2>&1 &
+TLS_PID=$!
+for _ in $(seq 1 200); do
+  grep -q "endpoint:" "$TMP/tls.out" 2>/dev/null && break
+  sleep 0.05
+done
+TLS_EP=$(sed -n 's/^ *endpoint: *//p' "$TMP/tls.out" | head -1)
+expect "https with --ca-file" 0 "^7$" -- "$FOLIO" shell --endpoint "$TLS_EP" --ca-file "$TMP/tls/tls/cert.pem" -q -c "SELECT VALUE 7 FROM << 0 >>"
+expect "https untrusted certificate" 1 "certificate verify failed" -- "$FOLIO" shell --endpoint "$TLS_EP" -c "SELECT VALUE 7 FROM << 0 >>"
+expect "https --insecure" 0 "^7$" -- "$FOLIO" shell --endpoint "$TLS_EP" --insecure -q -c "SELECT VALUE 7 FROM << 0 >>"
+kill "$TLS_PID" 2>/dev/null; wait "$TLS_PID" 2>/dev/null
+
 # ---- folio ledger ----
 LG=(--endpoint "$EP" --data-dir "$TMP/data")
 expect "ledger create" 0 "name: +books" -- "$FOLIO" ledger create books --deletion-protection true "${LG[@]}"

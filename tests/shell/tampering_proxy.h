@@ -3,10 +3,10 @@
 // (used to serve modified proofs, revisions and digests).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>

@@ -32,9 +32,10 @@ class VerifyE2E : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.ToString();
     for (int i = 0; i < 3; ++i) {
       st = d->Execute([&](driver::Transaction& t) -> Status {
-        return t.Execute("INSERT INTO Cars ?",
-                         {Value::Struct({{"VIN", Value::String("VIN-MARKER-" + std::to_string(i))},
-                                         {"Owner", Value::String("Alice")}})})
+        return t
+            .Execute("INSERT INTO Cars ?",
+                     {Value::Struct({{"VIN", Value::String("VIN-MARKER-" + std::to_string(i))},
+                                     {"Owner", Value::String("Alice")}})})
             .status();
       });
       ASSERT_TRUE(st.ok()) << st.ToString();
@@ -99,9 +100,8 @@ TEST_F(VerifyE2E, IntactDataDirVerifies) {
 
 TEST_F(VerifyE2E, FlippedJournalBlockByteIsReported) {
   bool flipped = false;
-  std::string copy = CorruptCopy("block", [&](kv::Store& s) {
-    flipped |= FlipValueByte(s, "jB", "VIN-MARKER-2");
-  });
+  std::string copy = CorruptCopy(
+      "block", [&](kv::Store& s) { flipped |= FlipValueByte(s, "jB", "VIN-MARKER-2"); });
   ASSERT_TRUE(flipped);
   auto [code, out] = Verify(copy);
   EXPECT_EQ(code, 1) << out;
@@ -110,9 +110,8 @@ TEST_F(VerifyE2E, FlippedJournalBlockByteIsReported) {
 
 TEST_F(VerifyE2E, FlippedRevisionByteIsReported) {
   bool flipped = false;
-  std::string copy = CorruptCopy("revision", [&](kv::Store& s) {
-    flipped |= FlipValueByte(s, "h", "VIN-MARKER-0");
-  });
+  std::string copy = CorruptCopy(
+      "revision", [&](kv::Store& s) { flipped |= FlipValueByte(s, "h", "VIN-MARKER-0"); });
   ASSERT_TRUE(flipped);
   auto [code, out] = Verify(copy);
   EXPECT_EQ(code, 1) << out;

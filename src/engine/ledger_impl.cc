@@ -176,6 +176,18 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
   };
   std::vector<std::pair<CommitRequest*, std::vector<std::string>>> staged;
   ion::Timestamp now = Now();
+  // A member that fails after changing the catalog copy: answer it, and rebuild the copy from
+  // the base plus the members staged before it.
+  auto fail = [&](CommitRequest& request, Status status) {
+    request.result = std::move(status);
+    catalog.reset();
+    for (auto& [req, keys] : staged) {
+      for (const auto& [id, t] : req->txn->changed_tables()) {
+        if (!catalog) catalog = std::make_shared<CatalogState>(*base_catalog);
+        catalog->tables[id] = t;
+      }
+    }
+  };
 
   for (CommitRequest* request : group) {
     TransactionImpl& txn = *request->txn;
@@ -301,22 +313,13 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
       }
     }
     if (!st.ok()) {
-      request->result = st;
-      // The catalog copy may hold this transaction's table changes: rebuild from the base plus
-      // the transactions staged before it.
-      catalog.reset();
-      for (auto& [req, keys] : staged) {
-        for (const auto& [id, t] : req->txn->changed_tables()) {
-          if (!catalog) catalog = std::make_shared<CatalogState>(*base_catalog);
-          catalog->tables[id] = t;
-        }
-      }
+      fail(*request, st);
       continue;
     }
     journal::Block block = std::move(builder).Take();
     Result<journal::JournalTip> next = journal_->Append(tip, block, txn_batch);
     if (!next.ok()) {
-      request->result = next.status();
+      fail(*request, next.status());
       continue;
     }
     // Document state, now that the block address and revision hashes are known.
@@ -336,7 +339,7 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
       st = storage::PutRevision(txn_batch, table, r, p.base);
     }
     if (!st.ok()) {
-      request->result = st;
+      fail(*request, st);
       continue;
     }
     tip = *next;

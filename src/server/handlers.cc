@@ -186,6 +186,13 @@ HttpResponse Service::Handle(const HttpRequest& request, std::string_view reques
   return response;
 }
 
+bool Service::MayBlock(const HttpRequest& request) {
+  if (!FindHeader(request.headers, "x-amz-target")) {
+    return !(request.method == "GET" && request.target.rfind("/metrics", 0) == 0);
+  }
+  return request.body.find("\"CommitTransaction\"") != std::string::npos;
+}
+
 HttpResponse Service::HandleSession(const HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   auto target = FindHeader(request.headers, "x-amz-target");

@@ -56,6 +56,12 @@ class Service {
 
   HttpResponse Handle(const HttpRequest& request, std::string_view request_id);
 
+  // Whether Handle may block for long on durable I/O: a session CommitTransaction (it waits for
+  // its commit group's fsync) and control-plane requests (ledger create/delete). A cheap,
+  // conservative classification for the listener, which runs these on its handler pool and
+  // everything else inline on its I/O threads.
+  static bool MayBlock(const HttpRequest& request);
+
   SessionManager& sessions() { return sessions_; }
 
  private:

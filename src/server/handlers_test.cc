@@ -311,5 +311,19 @@ TEST_F(HandlersTest, Authentication) {
   ExpectError(late.Handle(req, "r"), 400, "InvalidSignatureException", "Signature expired");
 }
 
+TEST_F(HandlersTest, MayBlockClassifiesDurableWork) {
+  auto session = [](std::string body) {
+    return HttpRequest{"POST", "/", {{"X-Amz-Target", "QLDBSession.SendCommand"}}, std::move(body)};
+  };
+  EXPECT_TRUE(Service::MayBlock(session(
+      R"({"SessionToken":"t","CommitTransaction":{"TransactionId":"x","CommitDigest":"AA=="}})")));
+  EXPECT_FALSE(Service::MayBlock(session(R"({"SessionToken":"t","StartTransaction":{}})")));
+  EXPECT_FALSE(Service::MayBlock(session(
+      R"({"SessionToken":"t","ExecuteStatement":{"TransactionId":"x","Statement":"SELECT 1"}})")));
+  EXPECT_TRUE(Service::MayBlock(HttpRequest{"POST", "/ledgers", {}, "{}"}));
+  EXPECT_TRUE(Service::MayBlock(HttpRequest{"DELETE", "/ledgers/x", {}, ""}));
+  EXPECT_FALSE(Service::MayBlock(HttpRequest{"GET", "/metrics", {}, ""}));
+}
+
 }  // namespace
 }  // namespace folio::server

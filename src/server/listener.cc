@@ -235,7 +235,7 @@ class Connection : public ConnectionBase,
       version_ = req.version();
       method_ = in.method;
       target_ = in.target.substr(0, in.target.find('?'));
-      if (server_->workers) {
+      if (server_->workers && Service::MayBlock(in)) {
         // The connection reads nothing else until this response is written, so its members
         // are not touched while the handler runs; the response is written back on the
         // connection's strand.

@@ -6,12 +6,17 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   librocksdb-dev libboost-dev libssl-dev libgmp-dev rapidjson-dev libcli11-dev libfmt-dev
   libedit-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-boto3 nodejs npm tmux postgresql procps
+  python3 python3-boto3 tmux postgresql procps
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm run the end-to-end test clients. A machine may already have them from another
+# source (whose nodejs package bundles npm and conflicts with Debian's npm): install Debian's
+# only when the commands are absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -308,11 +308,12 @@ __attribute__((target("sha,sse4.1,ssse3"))) inline void ShaNiCompress(uint32_t* 
 // padded tail blocks (message tail, 0x80, zeros, 64-bit big-endian bit length).
 struct ShaLane {
   explicit ShaLane(std::span<const uint8_t> m) : data(m.data()), full(m.size() / 64) {
+    static constexpr uint8_t kZero[sizeof(tail)] = {};
     const size_t rem = m.size() % 64;
+    std::memcpy(tail, kZero, sizeof(tail));  // fixed size: vector stores, no `rep stos`
     if (rem > 0) std::memcpy(tail, m.data() + full * 64, rem);
     tail[rem] = 0x80;
     tail_blocks = rem < 56 ? 1 : 2;
-    std::memset(tail + rem + 1, 0, tail_blocks * 64 - 8 - (rem + 1));
     const uint64_t bits = static_cast<uint64_t>(m.size()) * 8;
     for (int i = 0; i < 8; ++i) tail[tail_blocks * 64 - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
     std::memcpy(state, kSha256Iv, sizeof(state));

@@ -12,39 +12,25 @@
 
 #include "common/bytes.h"
 #include "common/sha256.h"
+#include "common/qldb_hash.h"
 #include "common/status.h"
 
 namespace folio::journal {
 
-// QLDB's order on hashes: compare byte 31 down to 0 as SIGNED int8; <0, 0 or >0.
-int CompareHashes(const Hash256& a, const Hash256& b);
-
-// dot(a, b) = sha256(lo || hi), where lo is the smaller of a, b under CompareHashes.
-// Commutative.
-Hash256 Dot(const Hash256& a, const Hash256& b);
-// dot with QLDB's empty rule: an absent side yields the other side (both absent: absent).
-std::optional<Hash256> Dot(const std::optional<Hash256>& a, const std::optional<Hash256>& b);
-// dot over raw byte strings as clients compute it: an empty side returns the other; otherwise
-// both must be 32 bytes. Errors: kInvalidArgument for any other length.
-Result<Bytes> DotBytes(std::span<const uint8_t> a, std::span<const uint8_t> b);
-
-// QLDB's MerkleRoot: pair neighbours left to right with Dot, carry an odd last element up
-// unchanged, repeat until one remains. Empty list: nullopt. Equals the RFC 6962 tree shape
-// (split at the largest power of two below n) with Dot as the node function.
-std::optional<Hash256> MerkleRoot(std::span<const Hash256> leaves);
+// The primitives live in common/qldb_hash.h (the driver verifies with the same code).
+using qldb::CompareHashes;
+using qldb::Dot;
+using qldb::DotBytes;
+using qldb::FoldProof;
+using qldb::MerkleRoot;
+using qldb::ToBytes;
+using qldb::ToHash256;
 
 // RFC 6962 audit path of leaf m in `leaves`, deeper siblings first, so that
 // FoldProof(leaves[m], path) == MerkleRoot(leaves). Requires m < leaves.size().
 std::vector<Hash256> MerklePath(size_t m, std::span<const Hash256> leaves);
 
-// fold(Dot, leaf, proof): what a verifier computes from a leaf and a proof.
-Hash256 FoldProof(const Hash256& leaf, std::span<const Hash256> proof);
-
 // The largest power of two strictly below n (n >= 2).
 uint64_t LargestPowerOfTwoBelow(uint64_t n);
-
-// Hash256 <-> Bytes. Errors: kInvalidArgument unless exactly 32 bytes.
-Result<Hash256> ToHash256(std::span<const uint8_t> bytes);
-inline Bytes ToBytes(const Hash256& h) { return Bytes(h.begin(), h.end()); }
 
 }  // namespace folio::journal

@@ -450,8 +450,13 @@ Status BinaryCursor::ReadTimestamp(Timestamp* out) {
       t.fraction = Decimal{Int(0), f.exponent, false};
     }  // else: a zero fraction with exponent >= 0 means no fraction.
   }
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 59) {
+  // Binary components are UTC: with an offset, a local 0001-01-01T00:00+00:04 is UTC year 0 and
+  // a local 9999-12-31T23:59-00:01 is UTC year 10000. Those years are allowed here; the local
+  // timestamp is validated below.
+  const bool has_offset = t.precision >= Timestamp::Precision::kMinute && !(off_neg && off_mag == 0);
+  const uint64_t min_year = has_offset ? 0 : 1, max_year = has_offset ? 10000 : 9999;
+  if (year < min_year || year > max_year || month < 1 || month > 12 || day < 1 || day > 31 ||
+      hour > 23 || minute > 59 || second > 59) {
     return Error(value_start_, "timestamp field out of range");
   }
   t.year = static_cast<int32_t>(year);
@@ -464,7 +469,12 @@ Status BinaryCursor::ReadTimestamp(Timestamp* out) {
     if (off_mag >= 24 * 60) return Error(value_start_, "timestamp offset out of range");
     t.offset_minutes = static_cast<int16_t>(off_neg ? -off_mag : off_mag);
   }
-  Status s = t.Validate();
+  // Calendar check of the UTC components; years 0 and 10000 share their leap-year rule with
+  // 400 and 2000.
+  Timestamp utc_check = t;
+  if (utc_check.year == 0) utc_check.year = 400;
+  if (utc_check.year == 10000) utc_check.year = 2000;
+  Status s = utc_check.Validate();
   if (!s.ok()) return Error(value_start_, s.message());
   Timestamp local = Timestamp::FromUtcComponents(t);
   s = local.Validate();

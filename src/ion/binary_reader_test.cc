@@ -166,6 +166,24 @@ TEST(BinaryReader, Timestamps) {
   ExpectBad({0x6A, 0x80, 0x0F, 0xD0, 0x81, 0x81, 0x80, 0x80, 0x80, 0xC1, 0x81}, "fraction");  // -1d-1
 }
 
+// Regression (found by fuzz_ion_text_reader): local timestamps at the ends of the calendar whose
+// UTC components fall in year 0 or 10000 must survive a binary round trip.
+TEST(BinaryReader, TimestampsWhoseUtcYearLeavesTheCalendar) {
+  for (const char* text : {"0001-01-01T00:00:00+00:04", "0001-01-01T00:30+01:00",
+                           "9999-12-31T23:59-00:01", "9999-12-31T23:59:59.5-12:00"}) {
+    auto v = ReadOneText(text);
+    ASSERT_TRUE(v.ok()) << text;
+    auto back = ReadBinary(WriteBinary(*v));
+    ASSERT_TRUE(back.ok()) << text << ": " << back.status().ToString();
+    ASSERT_EQ(back->size(), 1u);
+    EXPECT_EQ((*back)[0], *v) << text;
+  }
+  // UTC year 0 without an offset is still out of range (2000-… is fine, 0000T is not).
+  ExpectBad({0x62, 0xC0, 0x80}, "out of range");
+  // UTC 0000-12-31T23:56Z at +00:04 would be local 0001; at -00:04 it is local year 0: rejected.
+  ExpectBad({0x66, 0xC4, 0x80, 0x8C, 0x9F, 0x97, 0xB8}, "year");
+}
+
 TEST(BinaryReader, SymbolsAndStrings) {
   EXPECT_EQ(ReadSingle({0x70}), Value::Sym(Symbol::Unknown()));
   EXPECT_EQ(ReadSingle({0x71, 0x00}), Value::Sym(Symbol::Unknown()));

@@ -41,9 +41,16 @@ case "$mode" in
 esac
 
 ninja -C "$build" -j "$jobs"
-if [ "$fuzz" != 0 ] && [ -x "$root/scripts/fuzz.sh" ]; then
-  bash "$root/scripts/fuzz.sh" "$fuzz"
+fuzz_status=0
+if [ "$fuzz" != 0 ]; then
+  bash "$root/scripts/fuzz.sh" "$fuzz" || fuzz_status=$?
 fi
 # ctest's summary is the last thing printed: "100% tests passed, 0 tests failed out of N".
 cd "$build"
-ctest -j "$jobs" --output-on-failure "${label_args[@]}" ${CTEST_ARGS:-}
+ctest_status=0
+ctest -j "$jobs" --output-on-failure "${label_args[@]}" ${CTEST_ARGS:-} || ctest_status=$?
+if [ "$fuzz_status" != 0 ]; then
+  echo "fuzzing FAILED (see the fuzz output above)" >&2
+  exit "$fuzz_status"
+fi
+exit "$ctest_status"

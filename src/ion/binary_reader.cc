@@ -436,6 +436,10 @@ Status BinaryCursor::ReadTimestamp(Timestamp* out) {
     bool exp_neg;
     if (!ReadVarInt(&p, e, &exp_mag, &exp_neg)) return status_;
     if (exp_mag > INT32_MAX) return Error(value_start_, "timestamp fraction exponent out of range");
+    if (exp_neg && exp_mag > kMaxTimestampFractionDigits) {
+      return Error(value_start_, "timestamp fraction has more than " +
+                                     std::to_string(kMaxTimestampFractionDigits) + " digits");
+    }
     Decimal f;
     f.exponent = static_cast<int32_t>(exp_neg ? -exp_mag : exp_mag);
     bool negative_zero = false;

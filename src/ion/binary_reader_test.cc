@@ -178,6 +178,10 @@ TEST(BinaryReader, TimestampsWhoseUtcYearLeavesTheCalendar) {
     ASSERT_EQ(back->size(), 1u);
     EXPECT_EQ((*back)[0], *v) << text;
   }
+  // A fraction exponent beyond the text reader's digit limit is rejected (fuzz regression:
+  // such a value could be read from binary but not from its own text form).
+  ExpectBad({0x6C, 0x80, 0x0F, 0xD0, 0x81, 0x81, 0x80, 0x80, 0x80, 0x46, 0x0D, 0xA1, 0x01},
+            "fraction has more than");
   // UTC year 0 without an offset is still out of range (2000-… is fine, 0000T is not).
   ExpectBad({0x62, 0xC0, 0x80}, "out of range");
   // UTC 0000-12-31T23:56Z at +00:04 would be local 0001; at -00:04 it is local year 0: rejected.

@@ -730,7 +730,7 @@ class Reader {
         const char* ds = q;
         while (q < e && IsDigit(*q)) ++q;
         if (q == ds) return bad("no digits after '.'");
-        if (q - ds > 100000) return bad("fraction too long");
+        if (q - ds > kMaxTimestampFractionDigits) return bad("fraction too long");
         Result<Int> c = Int::Parse(std::string_view(ds, static_cast<size_t>(q - ds)), 10);
         if (!c.ok()) return bad("fraction");
         ts.fraction.coefficient = std::move(*c);

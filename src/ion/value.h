@@ -112,6 +112,10 @@ struct Decimal {
 
 // Ion timestamp. Components are LOCAL time at `offset_minutes` (as written in text); an
 // unknown offset (-00:00) is nullopt. Below minute precision the offset is always unknown.
+// The most fractional-second digits a timestamp may have (text and binary readers agree, so
+// every timestamp one reads, the other reads back; also bounds the text writer's output).
+inline constexpr int32_t kMaxTimestampFractionDigits = 100000;
+
 struct Timestamp {
   enum class Precision : uint8_t { kYear, kMonth, kDay, kMinute, kSecond, kFraction };
   Precision precision = Precision::kYear;

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/vehicle_document.h"
 #include "engine/commit_digest.h"
 #include "engine/engine.h"
 #include "ion/value.h"
@@ -109,27 +110,6 @@ Args ParseArgs(int argc, char** argv) {
   std::exit(1);
 }
 
-// The pg_baseline.sh document: {VIN, Type, Year, Make, Model, Color, Owners:{PrimaryOwner:
-// {PersonId}, SecondaryOwners:[]}, ValidFrom, ValidTo}, about 300 bytes as JSON text.
-Value VehicleDocument(const std::string& vin, uint64_t n) {
-  Value owner = Value::Struct();
-  owner.Set("PersonId", Value::String("pid" + std::to_string(n)));
-  Value owners = Value::Struct();
-  owners.Set("PrimaryOwner", std::move(owner));
-  owners.Set("SecondaryOwners", Value::List({}));
-  Value doc = Value::Struct();
-  doc.Set("VIN", Value::String(vin));
-  doc.Set("Type", Value::String("Sedan"));
-  doc.Set("Year", Value::Integer(2011));
-  doc.Set("Make", Value::String("Audi"));
-  doc.Set("Model", Value::String("A5"));
-  doc.Set("Color", Value::String("Silver"));
-  doc.Set("Owners", std::move(owners));
-  doc.Set("ValidFrom", Value::String("2017-08-21"));
-  doc.Set("ValidTo", Value::String("2020-05-11"));
-  return doc;
-}
-
 // One transaction of statements, committed with the digest a driver computes.
 Status RunTxn(Ledger& ledger, std::string_view statement, const std::vector<Value>& params,
               size_t* rows = nullptr) {
@@ -203,7 +183,7 @@ int Throughput(const Args& args) {
     auto start = Clock::now();
     uint64_t done = RunFor(writers, args.seconds, [&](int t, uint64_t n) {
       std::string vin = "VIN" + std::to_string(round) + "-" + std::to_string(t) + "-" + std::to_string(n);
-      Status s = RunTxn(*ledger, "INSERT INTO Vehicle ?", {VehicleDocument(vin, n)});
+      Status s = RunTxn(*ledger, "INSERT INTO Vehicle ?", {bench::VehicleDocument(vin, n)});
       if (!s.ok()) {
         if (errors.fetch_add(1) == 0) std::fprintf(stderr, "insert: %s\n", s.ToString().c_str());
         return;
@@ -275,7 +255,7 @@ void MixedPhase(Ledger& ledger, const std::vector<std::string>& vins, int reader
     pool.emplace_back([&, w] {
       for (uint64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
         std::string vin = std::string("M") + label + "-" + std::to_string(w) + "-" + std::to_string(n);
-        if (RunTxn(ledger, "INSERT INTO Vehicle ?", {VehicleDocument(vin, n)}).ok()) {
+        if (RunTxn(ledger, "INSERT INTO Vehicle ?", {bench::VehicleDocument(vin, n)}).ok()) {
           writes.fetch_add(1);
         } else {
           errors.fetch_add(1);
@@ -304,7 +284,7 @@ int Mixed(const Args& args) {
     std::vector<Value> docs;
     for (int i = 0; i < 40; ++i) {
       vins.push_back("VIN" + std::to_string(batch * 40 + i));
-      docs.push_back(VehicleDocument(vins.back(), batch * 40 + i));
+      docs.push_back(bench::VehicleDocument(vins.back(), batch * 40 + i));
     }
     if (Status s = RunTxn(*ledger, "INSERT INTO Vehicle ?", {Value::List(std::move(docs))}); !s.ok()) Die("preload", s);
   }
@@ -332,7 +312,7 @@ int Memory(const Args& args) {
         uint64_t count = std::min<uint64_t>(args.per_txn, args.docs - first);
         // One list parameter holds the transaction's documents: INSERT INTO Vehicle ? inserts each.
         std::vector<Value> docs;
-        for (uint64_t i = 0; i < count; ++i) docs.push_back(VehicleDocument("VIN" + std::to_string(first + i), first + i));
+        for (uint64_t i = 0; i < count; ++i) docs.push_back(bench::VehicleDocument("VIN" + std::to_string(first + i), first + i));
         std::vector<Value> params = {Value::List(std::move(docs))};
         Status s = RunTxn(*ledger, "INSERT INTO Vehicle ?", params);
         if (!s.ok()) {

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/vehicle_document.h"
 #include "driver/driver.h"
 #include "driver/errors.h"
 #include "driver/session_client.h"
@@ -140,7 +141,7 @@ class Client {
     uint64_t n = shared_->next_doc.fetch_add(1);
     std::string vin = fmt::format("{}{:08}", shared_->run_id, n);
     std::vector<Value> params;
-    params.push_back(MakeVehicleDocument(vin, n));
+    params.push_back(bench::VehicleDocument(vin, n));
 
     auto t0 = Clock::now();
     auto txn = session_->StartTransaction();
@@ -261,25 +262,6 @@ LatencySummary Summarize(std::vector<int64_t>& samples) {
   for (int64_t v : samples) sum += static_cast<double>(v);
   s.mean_us = sum / static_cast<double>(samples.size());
   return s;
-}
-
-Value MakeVehicleDocument(const std::string& vin, uint64_t n) {
-  Value owners = Value::Struct();
-  Value primary = Value::Struct();
-  primary.Set("PersonId", Value::String(fmt::format("pid{}", n)));
-  owners.Set("PrimaryOwner", std::move(primary));
-  owners.Set("SecondaryOwners", Value::List());
-  Value doc = Value::Struct();
-  doc.Set("VIN", Value::String(vin));
-  doc.Set("Type", Value::String("Sedan"));
-  doc.Set("Year", Value::Integer(2011));
-  doc.Set("Make", Value::String("Audi"));
-  doc.Set("Model", Value::String("A5"));
-  doc.Set("Color", Value::String("Silver"));
-  doc.Set("Owners", std::move(owners));
-  doc.Set("ValidFrom", Value::String("2017-08-21"));
-  doc.Set("ValidTo", Value::String("2020-05-11"));
-  return doc;
 }
 
 Status PrepareSchema(const LoadOptions& options) {

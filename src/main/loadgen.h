@@ -62,10 +62,6 @@ struct LoadReport {
   std::vector<std::string> first_errors;  // up to 5 distinct error messages
 };
 
-// The QLDB-tutorial-shaped Vehicle document with `vin` (the same fields as
-// /work/shared/bench/pg_baseline.sh: ~250-300 bytes as JSON).
-ion::Value MakeVehicleDocument(const std::string& vin, uint64_t n);
-
 // Creates `table` and an index on VIN when they are missing (checked through
 // information_schema.user_tables). Errors: service and transport errors.
 Status PrepareSchema(const LoadOptions& options);

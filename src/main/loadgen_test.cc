@@ -4,6 +4,7 @@
 
 #include <numeric>
 
+#include "bench/vehicle_document.h"
 #include "ion/ion.h"
 
 namespace folio::cli {
@@ -33,7 +34,7 @@ TEST(LoadgenTest, SummarizeUsesNearestRankPercentiles) {
 }
 
 TEST(LoadgenTest, VehicleDocumentHasThePgBaselineShape) {
-  ion::Value doc = MakeVehicleDocument("VIN123", 7);
+  ion::Value doc = bench::VehicleDocument("VIN123", 7);
   ASSERT_EQ(doc.type(), ion::Type::kStruct);
   ASSERT_NE(doc.Get("VIN"), nullptr);
   EXPECT_EQ(doc.Get("VIN")->text(), "VIN123");

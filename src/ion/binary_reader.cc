@@ -689,20 +689,15 @@ void AssignSymbol(const SymbolRef& ref, Symbol* out) {
   out->import_offset = ref.import_offset;
 }
 
-// Reads the current value into `out`, which must be a default (untyped null, unannotated)
-// Value; payloads are built in place.
-Status ReadInto(BinaryCursor& c, Value* out) {
-  if (const size_t n = c.annotation_count(); n > 0) {
-    std::vector<Symbol>& annotations = out->annotations();
-    annotations.resize(n);
-    for (size_t i = 0; i < n; ++i) AssignSymbol(c.annotation(i), &annotations[i]);
-  }
+Status ReadInto(BinaryCursor& c, Value* out);
+
+// Reads the current value's payload (not its annotations) into `out`, which must be a default
+// (untyped null, unannotated) Value; payloads are built in place.
+Status ReadPayload(BinaryCursor& c, Value* out) {
   const Type t = c.type();
   if (c.is_null()) {
     if (t != Type::kNull) {
-      std::vector<Symbol> annotations = std::move(out->annotations());
       *out = Value::Null(t);
-      out->annotations() = std::move(annotations);
     }
     return Status::OK();
   }
@@ -712,9 +707,7 @@ Status ReadInto(BinaryCursor& c, Value* out) {
     case Type::kBool: {
       bool b;
       FOLIO_TRY(c.ReadBool(&b));
-      std::vector<Symbol> annotations = std::move(out->annotations());
       *out = Value::Bool(b);
-      out->annotations() = std::move(annotations);
       break;
     }
     case Type::kInt:
@@ -723,9 +716,7 @@ Status ReadInto(BinaryCursor& c, Value* out) {
     case Type::kFloat: {
       double d;
       FOLIO_TRY(c.ReadFloat(&d));
-      std::vector<Symbol> annotations = std::move(out->annotations());
       *out = Value::Float(d);
-      out->annotations() = std::move(annotations);
       break;
     }
     case Type::kDecimal:
@@ -777,6 +768,17 @@ Status ReadInto(BinaryCursor& c, Value* out) {
       break;
     }
   }
+  return Status::OK();
+}
+
+// Reads the current value, annotations included, into a default Value `out`. Annotations are
+// read first (stepping into a container moves the cursor) and attached last, so that scalar
+// payloads can be assigned whole.
+Status ReadInto(BinaryCursor& c, Value* out) {
+  std::vector<Symbol> annotations(c.annotation_count());
+  for (size_t i = 0; i < annotations.size(); ++i) AssignSymbol(c.annotation(i), &annotations[i]);
+  FOLIO_TRY(ReadPayload(c, out));
+  if (!annotations.empty()) out->annotations() = std::move(annotations);
   return Status::OK();
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   librocksdb-dev libboost-dev libssl-dev libgmp-dev rapidjson-dev libcli11-dev libfmt-dev
-  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   python3 python3-boto3 tmux postgresql procps
 )
 missing=()

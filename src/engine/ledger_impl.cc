@@ -36,6 +36,7 @@ Result<std::shared_ptr<LedgerImpl>> LedgerImpl::Open(std::string name, const std
   std::shared_ptr<LedgerImpl> ledger(new LedgerImpl(std::move(name), std::move(store), options));
   FOLIO_TRY(ledger->Load(create));
   ledger->committer_ = std::thread([l = ledger.get()] { l->CommitterLoop(); });
+  ledger->writer_ = std::thread([l = ledger.get()] { l->WriterLoop(); });
   return ledger;
 }
 
@@ -59,6 +60,7 @@ Status LedgerImpl::Load(bool create) {
   auto catalog = std::make_shared<CatalogState>();
   for (TableInfo& t : tables) catalog->tables[t.table_id] = std::move(t);
   catalog_ = std::move(catalog);
+  build_catalog_ = catalog_;
   published_snapshot_ = store_->NewSnapshot();
   return Status::OK();
 }
@@ -70,6 +72,12 @@ LedgerImpl::~LedgerImpl() {
   }
   queue_cv_.notify_all();
   if (committer_.joinable()) committer_.join();
+  {
+    std::lock_guard lock(queue_mu_);
+    write_stop_ = true;
+  }
+  write_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
 }
 
 void LedgerImpl::Close() {
@@ -131,44 +139,114 @@ Status LedgerImpl::CommitTransaction(TransactionImpl& txn) {
   return request.result;
 }
 
-void LedgerImpl::CommitterLoop() {
-  for (;;) {
-    std::vector<CommitRequest*> group;
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping with nothing left
-      group.assign(queue_.begin(), queue_.end());
-      queue_.clear();
-    }
-    CommitGroup(group);
-    std::lock_guard lock(queue_mu_);
-    for (CommitRequest* r : group) {
-      r->done = true;
-      r->cv.notify_one();
-    }
+void LedgerImpl::Answer(std::vector<CommitRequest*>& members, std::mutex& mu) {
+  std::lock_guard lock(mu);
+  for (CommitRequest* r : members) {
+    r->done = true;
+    r->cv.notify_one();
   }
 }
 
-namespace {
+void LedgerImpl::CommitterLoop() {
+  // The group being gathered while the writer is busy: increments are built as requests
+  // arrive and handed over whole the moment the writer is idle, so a group holds everything
+  // that arrived during the previous group's write.
+  BuiltGroup open;
+  for (;;) {
+    std::vector<CommitRequest*> requests;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] {
+        return !queue_.empty() || (!writer_busy_ && !open.staged.empty()) ||
+               (stopping_ && open.staged.empty());
+      });
+      if (!queue_.empty()) {
+        requests.assign(queue_.begin(), queue_.end());
+        queue_.clear();
+      } else if (!open.staged.empty()) {
+        writer_busy_ = true;
+        pending_write_.emplace(std::move(open));
+        open = BuiltGroup();
+        write_cv_.notify_one();
+        continue;
+      } else {
+        return;  // stopping with nothing left
+      }
+    }
+    BuiltGroup increment = BuildGroup(requests);
+    std::vector<CommitRequest*> answered;
+    for (CommitRequest* r : increment.members) {
+      if (std::find(increment.staged.begin(), increment.staged.end(), r) == increment.staged.end()) {
+        answered.push_back(r);
+      }
+    }
+    if (!answered.empty()) Answer(answered, queue_mu_);
+    if (increment.staged.empty()) continue;
+    open.batch.Append(increment.batch);
+    open.staged.insert(open.staged.end(), increment.staged.begin(), increment.staged.end());
+    open.tip = std::move(increment.tip);
+    if (increment.catalog) open.catalog = std::move(increment.catalog);
+    open.last_write_seq = increment.last_write_seq;
+  }
+}
 
-// What one transaction of a group contributes, kept until the batch is durable.
-struct StagedCommit {
-  std::vector<std::string> written_keys;
-};
+void LedgerImpl::WriterLoop() {
+  for (;;) {
+    std::optional<BuiltGroup> built;
+    {
+      std::unique_lock lock(queue_mu_);
+      write_cv_.wait(lock, [&] { return write_stop_ || pending_write_.has_value(); });
+      if (!pending_write_) return;  // stopping with nothing left
+      built = std::move(pending_write_);
+      pending_write_.reset();
+    }
+    WriteGroup(*built);
+    std::lock_guard lock(queue_mu_);
+    for (CommitRequest* r : built->staged) {
+      r->done = true;
+      r->cv.notify_one();
+    }
+    writer_busy_ = false;
+    queue_cv_.notify_one();
+  }
+}
 
-}  // namespace
-
-void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
-  kv::WriteBatch batch;
-  journal::JournalTip tip = journal_->tip();
-  // Keys written by earlier members of this group, for validating later members.
-  std::unordered_map<std::string, bool> group_writes;
-  std::shared_ptr<const CatalogState> base_catalog;
+void LedgerImpl::WriteGroup(BuiltGroup& built) {
+  Status failure;
   {
     std::lock_guard lock(mu_);
-    base_catalog = catalog_;
+    failure = write_failure_;
   }
+  // Transactions beginning during the write keep using the previously published snapshot.
+  if (failure.ok()) failure = store_->Write(built.batch, kv::WriteOptions{options_.sync_commits});
+  std::lock_guard lock(mu_);
+  if (failure.ok()) failure = journal_->Publish(built.tip);
+  if (!failure.ok()) {
+    if (write_failure_.ok()) write_failure_ = failure;
+    for (CommitRequest* r : built.staged) r->result = failure;
+    return;
+  }
+  write_seq_ = built.last_write_seq;
+  if (built.catalog) catalog_ = std::move(built.catalog);
+  published_snapshot_ = store_->NewSnapshot();
+}
+
+LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group) {
+  BuiltGroup built;
+  built.members = group;
+  {
+    std::lock_guard lock(mu_);
+    if (!write_failure_.ok()) {
+      for (CommitRequest* r : group) r->result = write_failure_;
+      return built;
+    }
+  }
+  kv::WriteBatch& batch = built.batch;
+  if (!build_tip_) build_tip_ = journal_->tip();
+  journal::JournalTip tip = *build_tip_;
+  // Keys written by earlier members of this group, for validating later members.
+  std::unordered_map<std::string, bool> group_writes;
+  const std::shared_ptr<const CatalogState> base_catalog = build_catalog_;
   // Copied on the first table change of the group; most groups change no table.
   std::shared_ptr<CatalogState> catalog;
   auto tables = [&]() -> const std::map<std::string, TableInfo>& {
@@ -261,7 +339,9 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
       }
       journal::RevisionMetadata meta{doc_id, p.base ? static_cast<int64_t>(p.base->version) + 1 : 0,
                                      now, txn.id()};
-      builder.AddRevision(journal::Revision::User(meta, p.data));
+      journal::Revision revision = journal::Revision::User(meta, p.data);
+      revision.known_data_hash = p.data_hash;
+      builder.AddRevision(std::move(revision));
       written.push_back(OccDocKey(doc_id));
       written.push_back(OccTableKey(p.table_id));
       for (const storage::IndexInfo& index : table.indexes) {
@@ -348,29 +428,26 @@ void LedgerImpl::CommitGroup(std::vector<CommitRequest*>& group) {
     staged.emplace_back(request, std::move(written));
   }
 
-  if (staged.empty()) return;
-  // Transactions beginning during the write keep using the previously published snapshot.
-  Status write_status = store_->Write(batch, kv::WriteOptions{options_.sync_commits});
+  if (staged.empty()) return built;
+  build_tip_ = tip;
+  if (catalog) {
+    build_catalog_ = catalog;
+    built.catalog = std::move(catalog);
+  }
+  built.tip = std::move(tip);
   std::lock_guard lock(mu_);
-  if (!write_status.ok()) {
-    for (auto& [req, keys] : staged) req->result = write_status;
-    return;
-  }
-  Status published = journal_->Publish(tip);
-  if (!published.ok()) {
-    for (auto& [req, keys] : staged) req->result = published;
-    return;
-  }
   for (auto& [req, keys] : staged) {
-    ++write_seq_;
-    for (std::string& k : keys) last_write_[std::move(k)] = write_seq_;
+    ++next_write_seq_;
+    for (std::string& k : keys) last_write_[std::move(k)] = next_write_seq_;
+    built.staged.push_back(req);
   }
-  if (catalog) catalog_ = std::move(catalog);
-  published_snapshot_ = store_->NewSnapshot();
+  built.last_write_seq = next_write_seq_;
   if (last_write_.size() > kPruneThreshold) {
+    // Numbers above write_seq_ are not durable yet and stay (every snapshot is below them).
     uint64_t horizon = active_snapshots_.empty() ? write_seq_ : *active_snapshots_.begin();
     std::erase_if(last_write_, [&](const auto& kv) { return kv.second <= horizon; });
   }
+  return built;
 }
 
 Result<BlockAddress> LedgerImpl::ResolveTip(const std::optional<BlockAddress>& tip) {

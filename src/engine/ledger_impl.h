@@ -1,17 +1,24 @@
 // One ledger: its kv store, journal, table catalog, OCC state and the group committer.
 //
 // Thread safety: thread-safe. Transactions run concurrently on their own snapshots; commits
-// are queued to a single committer thread that validates them in order (OCC), chains one
-// journal block per writing transaction, writes every block and state change of the group in
-// ONE synced kv batch, then publishes and answers them all.
+// are queued to a two-stage pipeline:
+//   1. the committer thread validates a group in order (OCC), chains one journal block per
+//      writing transaction on top of every earlier group (published or still being written)
+//      and builds the group's ONE kv batch;
+//   2. the writer thread makes that batch durable (one synced write), publishes it and answers
+//      the group, while the committer already builds the next group.
 // Invariants:
 //   - write_seq_ counts published writing commits; published_snapshot_ contains exactly the
 //     commits numbered <= write_seq_ (both change together under mu_, after the group's batch
 //     is durable), and a transaction begins on that pair, so its snapshot holds exactly the
 //     commits numbered <= its snapshot_seq;
-//   - last_write_[key] is the write_seq of the newest published commit that wrote key, kept
-//     for every key written after the oldest active snapshot;
-//   - the journal tip and catalog_ advance only after their batch is durable.
+//   - a writing commit gets its number when the committer stages it (next_write_seq_), and
+//     last_write_[key] is the number of the newest staged commit that wrote key, kept for every
+//     key written after the oldest active snapshot. Numbers above write_seq_ are not yet
+//     durable; every active snapshot is below them, so they conflict with every reader;
+//   - groups are written and published in the order they were built; the journal tip and
+//     catalog_ advance only after their batch is durable. After a failed write every later
+//     group fails too (it was chained on the lost one) and the ledger refuses further commits.
 #pragma once
 
 #include <condition_variable>
@@ -19,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -72,8 +80,20 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   };
   LedgerImpl(std::string name, std::unique_ptr<kv::Store> store, const LedgerOptions& options);
   Status Load(bool create);
+  // A built group (or increment of one) on its way to the writer thread.
+  struct BuiltGroup {
+    kv::WriteBatch batch;
+    std::vector<CommitRequest*> members;  // every request built (BuildGroup's result only)
+    std::vector<CommitRequest*> staged;   // the writing members, in journal order
+    journal::JournalTip tip;              // after the group's last block
+    std::shared_ptr<const CatalogState> catalog;  // set when the group changed a table
+    uint64_t last_write_seq = 0;
+  };
   void CommitterLoop();
-  void CommitGroup(std::vector<CommitRequest*>& group);
+  void WriterLoop();
+  BuiltGroup BuildGroup(std::vector<CommitRequest*>& group);
+  void WriteGroup(BuiltGroup& built);
+  static void Answer(std::vector<CommitRequest*>& members, std::mutex& mu);
   Result<BlockAddress> ResolveTip(const std::optional<BlockAddress>& tip);
   struct ProvableBlock {
     journal::Block block;
@@ -95,8 +115,14 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   std::shared_ptr<const CatalogState> catalog_;
   std::shared_ptr<const kv::Snapshot> published_snapshot_;
   std::multiset<uint64_t> active_snapshots_;
-  // Read and written only by the committer thread (published under mu_ for pruning decisions).
+  // Written only by the committer thread, under mu_ (read-only commits read it under mu_).
   std::unordered_map<std::string, uint64_t> last_write_;
+  Status write_failure_;  // the first failed group write; every later commit fails with it
+
+  // Committer thread only: the state after every group built so far.
+  uint64_t next_write_seq_ = 0;
+  std::optional<journal::JournalTip> build_tip_;
+  std::shared_ptr<const CatalogState> build_catalog_;
 
   std::mutex time_mu_;
   int64_t last_now_millis_ = 0;  // guarded by time_mu_
@@ -106,6 +132,13 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   std::deque<CommitRequest*> queue_;
   bool stopping_ = false;
   std::thread committer_;
+
+  // The group handed to the writer thread; guarded by queue_mu_.
+  std::condition_variable write_cv_;  // signalled when pending_write_ is set or write_stop_
+  std::optional<BuiltGroup> pending_write_;
+  bool writer_busy_ = false;  // from hand-over until the group is answered
+  bool write_stop_ = false;
+  std::thread writer_;
 };
 
 }  // namespace folio::engine

@@ -643,6 +643,15 @@ Result<CommitResult> TransactionImpl::Commit(const Hash256& client_digest) {
     Close();
     return Status::InvalidArgument("Digests don't match");
   }
+  for (auto& [id, doc] : documents_) {
+    if (!doc.data) continue;
+    Result<Hash256> h = ion::IonHashSha256(*doc.data);
+    if (!h.ok()) {
+      Close();
+      return h.status();
+    }
+    doc.data_hash = *h;
+  }
   Status s = ledger_->CommitTransaction(*this);
   Close();
   if (!s.ok()) return s;

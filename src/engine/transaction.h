@@ -50,6 +50,9 @@ struct PendingDocument {
   std::optional<ion::Value> data;
   std::optional<storage::Revision> base;  // the committed revision at the snapshot, if any
   std::vector<int64_t> statements;        // 0-based indexes into the statement log
+  // IonHashSha256(*data), computed by the committing thread before the commit is queued so the
+  // serial committer does not walk the document again. Set only when data is.
+  std::optional<Hash256> data_hash;
 };
 
 struct StatementRecord {

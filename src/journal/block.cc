@@ -373,7 +373,9 @@ Result<Hash256> ComputeRevisionHash(const Revision& revision) {
   }
   FOLIO_ASSIGN_OR_RETURN(Hash256 meta, H(revision.metadata.ToIon(), "revision metadata"));
   std::optional<Hash256> data;
-  if (revision.data) {
+  if (revision.data && revision.known_data_hash) {
+    data = revision.known_data_hash;
+  } else if (revision.data) {
     FOLIO_ASSIGN_OR_RETURN(data, H(*revision.data, "revision data"));
   } else if (revision.data_hash) {
     data = revision.data_hash;

@@ -63,6 +63,10 @@ struct Revision {
   std::optional<ion::Value> data;
   std::optional<Hash256> data_hash;
   Hash256 hash{};
+  // Not stored: IonHash(*data) when the writer already computed it (off the commit path's
+  // serial section); SealBlock then uses it instead of hashing `data` again. Must equal
+  // IonHashSha256(*data) whenever set.
+  std::optional<Hash256> known_data_hash;
 
   static Revision User(RevisionMetadata metadata, std::optional<ion::Value> data);
   static Revision System(const Hash256& hash);

@@ -5,26 +5,18 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <vector>
-
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
-#include <immintrin.h>
 #endif
 
 #include "ion/binary_reader.h"
 #include "ion/binary_writer.h"
 #include "ion/ion.h"
+#include "ion/ion_hash_sha.h"
 
 namespace folio::ion {
 
@@ -52,15 +44,6 @@ void AppendEscaped(std::span<const uint8_t> s, Bytes* out) {
   }
 }
 
-// Unsigned lexicographic order of digests; the first 8 bytes decide almost always.
-inline bool DigestLess(const Hash256& a, const Hash256& b) {
-  uint64_t x, y;
-  std::memcpy(&x, a.data(), 8);
-  std::memcpy(&y, b.data(), 8);
-  if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y);
-  return std::memcmp(a.data() + 8, b.data() + 8, 24) < 0;
-}
-inline bool DigestLess(const Bytes& a, const Bytes& b) { return a < b; }
 
 // The hashing walk, generic over a Sink:
 //   void Update(uint8_t); void UpdateEscaped(std::span<const uint8_t>);
@@ -220,195 +203,12 @@ class GenericSink {
   std::vector<Bytes> digests_;
 };
 
-// SHA-256 of whole in-memory messages for the hot path. Struct fields are short (tens of
-// bytes), so per-digest overhead matters and the compression is latency-bound: with the x86
-// SHA extensions, two independent messages are compressed in one interleaved instruction
-// stream (about twice the throughput of one). Without them, OpenSSL's low-level SHA256()
-// (no EVP fetch per call). Cross-checked against folio::Sha256 (EVP) by the tests.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define FOLIO_ION_SHA_NI 1
-
-alignas(16) constexpr uint32_t kSha256K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-constexpr uint32_t kSha256Iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-bool CpuHasShaNi() {
-  static const bool has = [] {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
-    const bool ssse3 = (c >> 9) & 1, sse41 = (c >> 19) & 1;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
-    const bool sha = (b >> 29) & 1;
-    return ssse3 && sse41 && sha;
-  }();
-  return has;
-}
-
-// Compresses one 64-byte block into each of N states (N independent messages, interleaved).
-// States are in the standard word order a..h.
-template <int N>
-__attribute__((target("sha,sse4.1,ssse3"))) inline void ShaNiCompress(uint32_t* const* states,
-                                                                      const uint8_t* const* blocks) {
-  const __m128i kMask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-  __m128i abef[N], cdgh[N], abef_save[N], cdgh_save[N], w[N][4];
-  for (int l = 0; l < N; ++l) {
-    __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(states[l]));
-    __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(states[l] + 4));
-    dcba = _mm_shuffle_epi32(dcba, 0xB1);  // CDAB
-    hgfe = _mm_shuffle_epi32(hgfe, 0x1B);  // EFGH
-    abef[l] = _mm_alignr_epi8(dcba, hgfe, 8);
-    cdgh[l] = _mm_blend_epi16(hgfe, dcba, 0xF0);
-    abef_save[l] = abef[l];
-    cdgh_save[l] = cdgh[l];
-  }
-#pragma GCC unroll 16
-  for (int q = 0; q < 16; ++q) {
-    const __m128i k = _mm_load_si128(reinterpret_cast<const __m128i*>(kSha256K + 4 * q));
-#pragma GCC unroll 2
-    for (int l = 0; l < N; ++l) {
-      __m128i m;
-      if (q < 4) {
-        m = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blocks[l] + 16 * q)),
-                             kMask);
-      } else {
-        // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four words at a time.
-        const __m128i& w4 = w[l][q % 4];  // words t-16..t-13
-        const __m128i& w3 = w[l][(q + 1) % 4];
-        const __m128i& w2 = w[l][(q + 2) % 4];
-        const __m128i& w1 = w[l][(q + 3) % 4];  // words t-4..t-1
-        m = _mm_sha256msg2_epu32(
-            _mm_add_epi32(_mm_sha256msg1_epu32(w4, w3), _mm_alignr_epi8(w1, w2, 4)), w1);
-      }
-      w[l][q % 4] = m;
-      const __m128i mk = _mm_add_epi32(m, k);
-      cdgh[l] = _mm_sha256rnds2_epu32(cdgh[l], abef[l], mk);
-      abef[l] = _mm_sha256rnds2_epu32(abef[l], cdgh[l], _mm_shuffle_epi32(mk, 0x0E));
-    }
-  }
-  for (int l = 0; l < N; ++l) {
-    const __m128i a = _mm_add_epi32(abef[l], abef_save[l]);
-    const __m128i c = _mm_add_epi32(cdgh[l], cdgh_save[l]);
-    const __m128i feba = _mm_shuffle_epi32(a, 0x1B);
-    const __m128i dchg = _mm_shuffle_epi32(c, 0xB1);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(states[l]), _mm_blend_epi16(feba, dchg, 0xF0));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(states[l] + 4), _mm_alignr_epi8(dchg, feba, 8));
-  }
-}
-
-// One message as a sequence of 64-byte blocks: its full blocks in place, then one or two
-// padded tail blocks (message tail, 0x80, zeros, 64-bit big-endian bit length).
-struct ShaLane {
-  explicit ShaLane(std::span<const uint8_t> m) : data(m.data()), full(m.size() / 64) {
-    static constexpr uint8_t kZero[sizeof(tail)] = {};
-    const size_t rem = m.size() % 64;
-    std::memcpy(tail, kZero, sizeof(tail));  // fixed size: vector stores, no `rep stos`
-    if (rem > 0) std::memcpy(tail, m.data() + full * 64, rem);
-    tail[rem] = 0x80;
-    tail_blocks = rem < 56 ? 1 : 2;
-    const uint64_t bits = static_cast<uint64_t>(m.size()) * 8;
-    for (int i = 0; i < 8; ++i) tail[tail_blocks * 64 - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
-    std::memcpy(state, kSha256Iv, sizeof(state));
-  }
-  size_t blocks() const { return full + tail_blocks; }
-  const uint8_t* block(size_t k) const { return k < full ? data + 64 * k : tail + 64 * (k - full); }
-  void Out(Hash256* out) const {
-    for (int i = 0; i < 8; ++i) {
-      (*out)[4 * i] = static_cast<uint8_t>(state[i] >> 24);
-      (*out)[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
-      (*out)[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
-      (*out)[4 * i + 3] = static_cast<uint8_t>(state[i]);
-    }
-  }
-
-  const uint8_t* data;
-  size_t full;
-  size_t tail_blocks;
-  uint8_t tail[128];
-  uint32_t state[8];
-};
-
-void ShaNiRun(ShaLane& l, size_t from) {
-  uint32_t* st[1] = {l.state};
-  for (size_t k = from; k < l.blocks(); ++k) {
-    const uint8_t* b[1] = {l.block(k)};
-    ShaNiCompress<1>(st, b);
-  }
-}
-#endif  // x86-64
-
-void Sha256Once(std::span<const uint8_t> m, Hash256* out) {
-#ifdef FOLIO_ION_SHA_NI
-  if (CpuHasShaNi()) {
-    ShaLane l(m);
-    ShaNiRun(l, 0);
-    l.Out(out);
-    return;
-  }
-#endif
-  SHA256(m.data(), m.size(), out->data());
-}
-
-// Digests of `count` messages: message i is bytes [ends[i-1], ends[i]) of `base` (the first
-// starts at `start`). With SHA extensions two lanes stream through the messages, each taking
-// the next message when its current one is done, so a long message pairs with several short.
-void Sha256Many(const uint8_t* base, size_t start, const size_t* ends, size_t count, Hash256* out) {
-#ifdef FOLIO_ION_SHA_NI
-  if (CpuHasShaNi() && count > 1) {
-    std::optional<ShaLane> lane[2];
-    size_t lane_msg[2] = {0, 0}, lane_block[2] = {0, 0};
-    size_t next = 0, begin = start;
-    auto load = [&](int l) {
-      if (next >= count) return;
-      lane[l].emplace(std::span<const uint8_t>(base + begin, ends[next] - begin));
-      begin = ends[next];
-      lane_msg[l] = next++;
-      lane_block[l] = 0;
-    };
-    load(0);
-    load(1);
-    for (;;) {
-      for (int l = 0; l < 2; ++l) {
-        if (lane[l] && lane_block[l] == lane[l]->blocks()) {
-          lane[l]->Out(&out[lane_msg[l]]);
-          lane[l].reset();
-          load(l);
-        }
-      }
-      if (lane[0] && lane[1]) {
-        uint32_t* st[2] = {lane[0]->state, lane[1]->state};
-        const uint8_t* blk[2] = {lane[0]->block(lane_block[0]++), lane[1]->block(lane_block[1]++)};
-        ShaNiCompress<2>(st, blk);
-      } else if (lane[0] || lane[1]) {
-        const int l = lane[0] ? 0 : 1;
-        uint32_t* st[1] = {lane[l]->state};
-        const uint8_t* blk[1] = {lane[l]->block(lane_block[l]++)};
-        ShaNiCompress<1>(st, blk);
-      } else {
-        return;
-      }
-    }
-  }
-#endif
-  for (size_t i = 0; i < count; ++i) {
-    Sha256Once({base + start, ends[i] - start}, &out[i]);
-    start = ends[i];
-  }
-}
-
 // A growable byte buffer written through raw pointers: no zero-fill, one capacity check per
 // scalar instead of one per byte.
 class ByteBuf {
  public:
   void clear() { size_ = 0; }
+  size_t size() const { return size_; }
   std::span<const uint8_t> view() const { return {buf_.get(), size_}; }
   // Room for at least n more bytes; write through the pointer, then Commit(end).
   uint8_t* Room(size_t n) {
@@ -486,89 +286,117 @@ inline uint8_t* WriteEscaped(uint8_t* w, std::span<const uint8_t> s) {
 }
 
 // --- Buffered SHA-256 sink. A struct's fields are serialized one after another into the
-// buffer of the next nesting level; when the struct ends, the field serializations are
-// digested (two at a time when the CPU has SHA extensions), sorted and escaped into the
-// struct's own buffer, and the field level is truncated back. ---
-struct ShaShared {
-  // Per nesting level of struct fields. Deques: growing keeps existing levels in place.
-  std::deque<ByteBuf> buffers;
-  std::deque<std::vector<size_t>> field_ends;  // end offset of each field in buffers[level]
-  std::vector<Hash256> digests;
+// buffer of the next nesting level, each followed by its SHA-256 padding; when the struct
+// ends, its field messages are digested in place (two at a time with SHA extensions), sorted
+// and escaped into the struct's own buffer, and the field level is truncated back. ---
 
+// One nesting level of struct fields: the padded field messages of the structs open there.
+struct Level {
+  ByteBuf buf;
+  std::vector<uint32_t> blocks;  // 64-byte block count of each message in buf, in order
+};
+
+struct ShaShared {
+  std::vector<std::unique_ptr<Level>> levels;  // owned one by one: pointers stay valid
+  std::vector<Hash256> digests;                // structs with many fields
+
+  Level* At(size_t depth) {
+    while (levels.size() <= depth) levels.push_back(std::make_unique<Level>());
+    return levels[depth].get();
+  }
   // Empties every level (a failed walk can leave fields of unfinished structs behind).
   void Reset() {
-    for (ByteBuf& b : buffers) b.clear();
-    for (std::vector<size_t>& e : field_ends) e.clear();
+    for (auto& l : levels) {
+      l->buf.clear();
+      l->blocks.clear();
+    }
   }
 };
 
 class ShaSink {
  public:
-  // `fresh`: start the level's buffer empty (else append to it).
-  ShaSink(ShaShared* shared, size_t level, bool fresh) : shared_(shared), level_(level) {
-    if (shared_->buffers.size() <= level_) {
-      shared_->buffers.resize(level_ + 1);
-      shared_->field_ends.resize(level_ + 1);
-    }
-    buf_ = &shared_->buffers[level_];
-    if (fresh) {
-      buf_->clear();
-      shared_->field_ends[level_].clear();
-    }
-  }
-  std::span<const uint8_t> buffer() const { return buf_->view(); }
+  // Writes into level `depth` of `shared` (its buffer is appended to as it is).
+  ShaSink(ShaShared* shared, size_t depth) : shared_(shared), depth_(depth), cur_(shared->At(depth)) {}
+
+  std::span<const uint8_t> buffer() const { return cur_->buf.view(); }
+  ByteBuf& buf() { return cur_->buf; }
+
   void Update(uint8_t b) {
-    uint8_t* w = buf_->Room(1);
+    uint8_t* w = cur_->buf.Room(1);
     *w++ = b;
-    buf_->Commit(w);
+    cur_->buf.Commit(w);
   }
   void UpdateEscaped(std::span<const uint8_t> s) {
-    buf_->Commit(WriteEscaped(buf_->Room(2 * s.size()), s));
+    cur_->buf.Commit(WriteEscaped(cur_->buf.Room(2 * s.size()), s));
   }
   void Scalar(uint8_t tq, std::span<const uint8_t> repr) {
-    uint8_t* w = buf_->Room(2 * repr.size() + 3);
+    uint8_t* w = cur_->buf.Room(2 * repr.size() + 3);
     *w++ = kBegin;
     *w++ = tq;
     w = WriteEscaped(w, repr);
     *w++ = kEnd;
-    buf_->Commit(w);
+    cur_->buf.Commit(w);
   }
 
   struct FieldsMark {
-    size_t start;       // where the struct's fields begin in the field level's buffer
-    size_t first_end;   // index of the first field's end in field_ends
+    size_t start;      // where the struct's fields begin in the field level's buffer
+    size_t first_msg;  // index of the struct's first field in the field level's blocks
   };
   FieldsMark BeginFields() {
-    ShaSink probe(shared_, level_ + 1, false);
-    return FieldsMark{probe.buffer().size(), shared_->field_ends[level_ + 1].size()};
+    Level* f = shared_->At(depth_ + 1);
+    return FieldsMark{f->buf.size(), f->blocks.size()};
   }
+  // Serializes one field through fn(*this) into the field level, then pads it.
   template <class F>
   void Field(FieldsMark, F&& fn) {
-    ShaSink sub(shared_, level_ + 1, false);
-    fn(sub);
-    shared_->field_ends[level_ + 1].push_back(sub.buffer().size());
+    Level* const parent = cur_;
+    Level* const f = shared_->At(depth_ + 1);
+    const size_t start = f->buf.size();
+    cur_ = f;
+    ++depth_;
+    fn(*this);
+    --depth_;
+    cur_ = parent;
+    const size_t len = f->buf.size() - start;
+    f->buf.Commit(hash_internal::WriteSha256Padding(f->buf.Room(hash_internal::kSha256PadRoom), len));
+    f->blocks.push_back(static_cast<uint32_t>(hash_internal::Sha256PaddedSize(len) / 64));
   }
   void EndFields(FieldsMark m) {
-    ByteBuf& fb = shared_->buffers[level_ + 1];
-    std::vector<size_t>& ends = shared_->field_ends[level_ + 1];
-    const uint8_t* base = fb.view().data();
-    std::vector<Hash256>& digests = shared_->digests;
-    const size_t n = ends.size() - m.first_end;
-    digests.resize(n);
-    Sha256Many(base, m.start, ends.data() + m.first_end, n, digests.data());
-    std::sort(digests.begin(), digests.end(),
-              [](const Hash256& a, const Hash256& b) { return DigestLess(a, b); });
-    uint8_t* w = buf_->Room(2 * sizeof(Hash256) * n);
-    for (const Hash256& d : digests) w = WriteEscaped(w, d);
-    buf_->Commit(w);
-    fb.Truncate(m.start);
-    ends.resize(m.first_end);
+    Level* const f = shared_->At(depth_ + 1);
+    const size_t n = f->blocks.size() - m.first_msg;
+    constexpr size_t kInline = 32;
+    Hash256 inline_digests[kInline];
+    Hash256* digests = inline_digests;
+    if (n > kInline) {
+      shared_->digests.resize(n);
+      digests = shared_->digests.data();
+    }
+    hash_internal::Sha256PaddedMessages(f->buf.view().data() + m.start,
+                                        f->blocks.data() + m.first_msg, n, digests);
+    hash_internal::SortDigests(digests, n);
+    uint8_t* w = cur_->buf.Room(2 * sizeof(Hash256) * n);
+    for (size_t i = 0; i < n; ++i) w = WriteEscaped(w, digests[i]);
+    cur_->buf.Commit(w);
+    f->buf.Truncate(m.start);
+    f->blocks.resize(m.first_msg);
+  }
+
+  // SHA-256 of this level's buffer from `start` to its end (padded in place; the buffer's
+  // size is restored).
+  Hash256 DigestFrom(size_t start) {
+    ByteBuf& b = cur_->buf;
+    const size_t size = b.size();
+    const size_t len = size - start;
+    hash_internal::WriteSha256Padding(b.Room(hash_internal::kSha256PadRoom), len);
+    const Hash256 h = hash_internal::Sha256Padded(b.view().data() + start,
+                                                  hash_internal::Sha256PaddedSize(len) / 64);
+    return h;
   }
 
  private:
   ShaShared* shared_;
-  size_t level_;
-  ByteBuf* buf_;
+  size_t depth_;
+  Level* cur_;
 };
 
 class Sha256Hasher : public Hasher {
@@ -741,7 +569,7 @@ Result<Bytes> IonHash(const Value& value, HasherFactory& factory) {
 
 Result<Bytes> IonHashSerializeSha256(const Value& value) {
   ShaShared shared;
-  ShaSink sink(&shared, 0, true);
+  ShaSink sink(&shared, 0);
   Bytes scratch;
   Walker<ShaSink> w(&scratch);
   FOLIO_TRY(w.Walk(sink, value));
@@ -753,12 +581,10 @@ Result<Hash256> IonHashSha256(const Value& value) {
   thread_local ShaShared shared;
   thread_local Bytes scratch;
   shared.Reset();
-  ShaSink sink(&shared, 0, true);
+  ShaSink sink(&shared, 0);
   Walker<ShaSink> w(&scratch);
   FOLIO_TRY(w.Walk(sink, value));
-  Hash256 out;
-  Sha256Once(sink.buffer(), &out);
-  return out;
+  return sink.DigestFrom(0);
 }
 
 Result<Hash256> IonHashSha256Binary(std::span<const uint8_t> data) {
@@ -770,14 +596,12 @@ Result<Hash256> IonHashSha256Binary(std::span<const uint8_t> data) {
     FOLIO_TRY(c.status());
     return Status::InvalidArgument("ion hash: the binary stream holds no value");
   }
-  ShaSink sink(&shared, 0, true);
+  ShaSink sink(&shared, 0);
   CursorWalker w(&c, &scratch);
   FOLIO_TRY(w.Walk(sink));
   if (c.Next()) return Status::InvalidArgument("ion hash: the binary stream holds more than one value");
   FOLIO_TRY(c.status());
-  Hash256 out;
-  Sha256Once(sink.buffer(), &out);
-  return out;
+  return sink.DigestFrom(0);
 }
 
 std::unique_ptr<HasherFactory> NewSha256HasherFactory() { return std::make_unique<Sha256Factory>(); }

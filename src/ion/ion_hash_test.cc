@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "ion/binary_writer.h"
 #include "ion/ion.h"
+#include "ion/ion_hash_sha.h"
 
 namespace folio::ion {
 namespace {
@@ -138,6 +140,128 @@ TEST(IonHash, FastPathMatchesGenericAcrossLengths) {
     ASSERT_TRUE(generic.ok() && fast.ok());
     ASSERT_EQ(Hex(*generic), Hex(*fast)) << doc.ToString();
   }
+}
+
+// Runs `body` with the SHA-extension path and again with the portable (OpenSSL) path.
+template <class F>
+void ForBothShaPaths(F&& body) {
+  for (bool ni : {true, false}) {
+    SCOPED_TRACE(ni ? "sha-ni (if the CPU has it)" : "portable");
+    hash_internal::SetSha256ShaNiEnabledForTesting(ni);
+    body();
+  }
+  hash_internal::SetSha256ShaNiEnabledForTesting(true);
+}
+
+Bytes PseudoRandomBytes(size_t n, uint64_t seed) {
+  Bytes b(n);
+  for (uint8_t& x : b) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    x = static_cast<uint8_t>(seed >> 56);
+  }
+  return b;
+}
+
+// A message padded in place (kSha256PadRoom spare bytes), as the serializer does.
+Bytes Padded(const Bytes& m) {
+  Bytes buf(m.size() + hash_internal::kSha256PadRoom, 0xAA);
+  std::copy(m.begin(), m.end(), buf.begin());
+  uint8_t* end = hash_internal::WriteSha256Padding(buf.data() + m.size(), m.size());
+  EXPECT_EQ(static_cast<size_t>(end - buf.data()), hash_internal::Sha256PaddedSize(m.size()));
+  buf.resize(hash_internal::Sha256PaddedSize(m.size()));
+  return buf;
+}
+
+// In-place padding and block digests against OpenSSL's EVP SHA-256 at every length through
+// three blocks: the one/two block boundaries are 55/56 and 119/120 bytes.
+TEST(IonHashSha, PaddedDigestMatchesOpenSsl) {
+  EXPECT_EQ(hash_internal::Sha256PaddedSize(55), 64u);
+  EXPECT_EQ(hash_internal::Sha256PaddedSize(56), 128u);
+  EXPECT_EQ(hash_internal::Sha256PaddedSize(64), 128u);
+  EXPECT_EQ(hash_internal::Sha256PaddedSize(119), 128u);
+  EXPECT_EQ(hash_internal::Sha256PaddedSize(120), 192u);
+  ForBothShaPaths([] {
+    for (size_t len = 0; len <= 200; ++len) {
+      const Bytes m = PseudoRandomBytes(len, len);
+      const Bytes p = Padded(m);
+      EXPECT_EQ(Hex(hash_internal::Sha256Padded(p.data(), p.size() / 64)), Hex(Sha256Digest(m)))
+          << "length " << len;
+    }
+  });
+}
+
+// Several padded messages back to back (the two-lane scheduler pairs them in varying ways)
+// give each message's own digest.
+TEST(IonHashSha, ManyMessagesMatchOneByOne) {
+  ForBothShaPaths([] {
+    uint64_t seed = 7;
+    for (int round = 0; round < 300; ++round) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      const size_t count = 1 + (seed >> 40) % 9;
+      Bytes all;
+      std::vector<uint32_t> blocks;
+      std::vector<Hash256> want;
+      for (size_t i = 0; i < count; ++i) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        const size_t len = (seed >> 33) % (i % 3 == 0 ? 400 : 60);
+        const Bytes m = PseudoRandomBytes(len, seed);
+        const Bytes p = Padded(m);
+        all.insert(all.end(), p.begin(), p.end());
+        blocks.push_back(static_cast<uint32_t>(p.size() / 64));
+        want.push_back(Sha256Digest(m));
+      }
+      std::vector<Hash256> got(count);
+      hash_internal::Sha256PaddedMessages(all.data(), blocks.data(), count, got.data());
+      for (size_t i = 0; i < count; ++i) ASSERT_EQ(Hex(got[i]), Hex(want[i])) << round << "/" << i;
+    }
+  });
+}
+
+// Digest order is unsigned bytewise, also when the first 8 bytes tie and for many digests
+// (the insertion-sort and std::sort paths).
+TEST(IonHashSha, SortDigestsIsBytewise) {
+  for (size_t n : {0, 1, 2, 5, 24, 25, 40}) {
+    std::vector<Hash256> d(n);
+    for (size_t i = 0; i < n; ++i) {
+      const Bytes r = PseudoRandomBytes(32, 100 + i);
+      std::copy(r.begin(), r.end(), d[i].begin());
+      if (i % 3 == 1) std::copy(d[i - 1].begin(), d[i - 1].begin() + 8, d[i].begin());  // tie
+      if (i % 5 == 4) d[i] = d[i - 1];                                                  // equal
+      if (i % 7 == 6) d[i][0] = 0xFF;  // high bit: signed comparison would misorder
+    }
+    std::vector<Hash256> want = d;
+    std::sort(want.begin(), want.end(), [](const Hash256& a, const Hash256& b) {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+    });
+    hash_internal::SortDigests(d.data(), n);
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(Hex(d[i]), Hex(want[i])) << n << "/" << i;
+  }
+}
+
+// Structs with enough fields to leave the inline digest buffer (more than 32) and the
+// insertion sort (more than 24), nested, on both SHA paths, against the generic hasher.
+TEST(IonHash, FastPathMatchesGenericForWideStructs) {
+  auto factory = NewSha256HasherFactory();
+  ForBothShaPaths([&] {
+    for (size_t n : {0, 1, 2, 3, 24, 25, 32, 33, 70}) {
+      Value::Fields fields;
+      for (size_t i = 0; i < n; ++i) {
+        Value v = i % 4 == 0 ? Value::Blob(PseudoRandomBytes(i * 3, i))
+                  : i % 4 == 1 ? Value::Struct({Field{"x", Value::Integer(static_cast<int64_t>(i))},
+                                                Field{"y", Value::String(std::string(i, 'y'))}})
+                               : Value::String(std::string(i % 130, 'a'));
+        fields.push_back(Field{"field" + std::to_string(i % 40), std::move(v)});
+      }
+      Value doc = Value::Struct({Field{"outer", Value::Struct(std::move(fields))},
+                                 Field{"n", Value::Integer(static_cast<int64_t>(n))}});
+      auto generic = IonHash(doc, *factory);
+      auto fast = IonHashSha256(doc);
+      auto direct = IonHashSha256Binary(WriteBinary(doc));
+      ASSERT_TRUE(generic.ok() && fast.ok() && direct.ok());
+      EXPECT_EQ(Hex(*generic), Hex(*fast)) << n;
+      EXPECT_EQ(Hex(*generic), Hex(*direct)) << n;
+    }
+  });
 }
 
 TEST(IonHash, IdentityEventSequence) {

@@ -1,6 +1,10 @@
 // A small HTTP/1.1 client over Boost.Beast for the driver: plain TCP or TLS, keep-alive
 // connections reused across requests, and a per-request timeout.
 //
+// Plain-TCP exchanges run on the calling thread with non-blocking send/recv and poll(2) for the
+// deadline (a handful of system calls per request); TLS exchanges run Beast's asynchronous
+// operations on the connection's own io_context. Both put the same bytes on the wire.
+//
 // Thread safety: HttpClient is safe to use from many threads at once; each request takes an
 // idle pooled connection (or opens one) for its whole exchange.
 #pragma once
@@ -43,6 +47,15 @@ struct HttpResponse {
   // The first header named `name` (case-insensitive), or "".
   std::string Header(std::string_view name) const;
 };
+
+// Appends to `out` the request Send puts on the wire: "<method> <target> HTTP/1.1", Host
+// (`host_header`), User-Agent, `headers` (any named Host skipped; values trimmed of spaces and
+// tabs; equal names kept together), Content-Length (when the body is non-empty or the method is
+// POST, PUT or OPTIONS), a blank line and the body -- byte for byte what Boost.Beast serializes
+// for the message Send used to build. Exposed for tests.
+void SerializeRequest(std::string_view method, std::string_view target,
+                      std::string_view host_header, const HeaderList& headers,
+                      std::string_view body, std::string& out);
 
 class HttpClient {
  public:

@@ -11,15 +11,11 @@ Result<std::shared_ptr<ServiceClient>> ServiceClient::Create(const ServiceConfig
 
 Result<std::string> ServiceClient::Call(std::string_view method, std::string_view target,
                                         HeaderList headers, std::string_view body) {
-  RequestToSign req;
-  req.method = std::string(method);
-  req.target = std::string(target);
-  req.headers = std::move(headers);
-  req.headers.emplace_back("Host", http_->endpoint().HostHeader());
-  req.body = std::string(body);
+  headers.emplace_back("Host", host_header_);
   auto now = clock_ ? clock_() : std::chrono::system_clock::now();
-  SignRequest(req, config_.credentials, config_.region, "qldb", now);
-  FOLIO_ASSIGN_OR_RETURN(HttpResponse resp, http_->Send(req.method, req.target, req.headers, body));
+  SignHeaders(method, target, headers, body, config_.credentials, config_.region, "qldb", now,
+              &signing_keys_);
+  FOLIO_ASSIGN_OR_RETURN(HttpResponse resp, http_->Send(method, target, headers, body));
   if (resp.status >= 200 && resp.status < 300) return std::move(resp.body);
   return ParseServiceError(resp.status, resp.Header("x-amzn-ErrorType"), resp.body).ToStatus();
 }

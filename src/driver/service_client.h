@@ -45,9 +45,13 @@ class ServiceClient {
 
  private:
   ServiceClient(ServiceConfig config, std::unique_ptr<HttpClient> http)
-      : config_(std::move(config)), http_(std::move(http)) {}
+      : config_(std::move(config)),
+        http_(std::move(http)),
+        host_header_(http_->endpoint().HostHeader()) {}
   ServiceConfig config_;
   std::unique_ptr<HttpClient> http_;
+  SigningKeyCache signing_keys_;
+  std::string host_header_;  // http_->endpoint().HostHeader()
   std::function<std::chrono::system_clock::time_point()> clock_;
 };
 

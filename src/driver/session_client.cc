@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstddef>
+
 #include "common/bytes.h"
 #include "driver/qldb_hash.h"
 #include "ion/ion.h"
@@ -12,6 +14,11 @@ namespace folio::driver {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Responses are parsed in place (the response string is ours) into a document whose first
+// allocations come from stack buffers.
+using PoolAllocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, PoolAllocator, PoolAllocator>;
 
 void Str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
@@ -36,17 +43,16 @@ IoUsage UsageOf(const rapidjson::Value& result) {
   return u;
 }
 
-Result<Page> ParsePage(std::string_view json, const char* page_member) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return Malformed("not a JSON object");
-  if (!doc.HasMember(page_member) || !doc[page_member].IsObject()) {
+// `result` is the command's result member (an object).
+Result<Page> ParsePage(const rapidjson::Value& result, const char* page_member) {
+  if (!result.HasMember(page_member) || !result[page_member].IsObject()) {
     return Malformed(std::string(page_member) + " is missing");
   }
-  const auto& page = doc[page_member];
+  const auto& page = result[page_member];
   Page out;
-  out.usage = UsageOf(doc);
+  out.usage = UsageOf(result);
   if (!page.HasMember("Values") || !page["Values"].IsArray()) return Malformed("Values is missing");
+  out.values.reserve(page["Values"].Size());
   for (const auto& holder : page["Values"].GetArray()) {
     if (!holder.IsObject()) return Malformed("a ValueHolder is not an object");
     if (holder.HasMember("IonBinary") && holder["IonBinary"].IsString()) {
@@ -71,113 +77,133 @@ Result<Page> ParsePage(std::string_view json, const char* page_member) {
   return out;
 }
 
-Result<std::string> StringMember(std::string_view json, const char* name) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return Malformed("not a JSON object");
-  if (!doc.HasMember(name) || !doc[name].IsString()) {
+Result<std::string> StringMember(const rapidjson::Value& result, const char* name) {
+  if (!result.HasMember(name) || !result[name].IsString()) {
     return Malformed(std::string(name) + " is missing");
   }
-  return std::string(doc[name].GetString(), doc[name].GetStringLength());
+  return std::string(result[name].GetString(), result[name].GetStringLength());
 }
+
+// One SendCommand exchange: writes {"SessionToken":..., "<command>": {...}} (the command's
+// members written by `members`), sends it and parses the response, whose result member
+// `Send` returns and which lives as long as the exchange.
+class Exchange {
+ public:
+  Exchange()
+      : value_alloc_(value_buffer_, sizeof(value_buffer_)),
+        stack_alloc_(stack_buffer_, sizeof(stack_buffer_)),
+        doc_(&value_alloc_, sizeof(stack_buffer_), &stack_alloc_) {}
+
+  template <typename Members>
+  Result<const rapidjson::Value*> Send(ServiceClient& service, std::string_view session_token,
+                                       const char* command, Members members) {
+    rapidjson::StringBuffer sb;
+    Writer w(sb);
+    w.StartObject();
+    if (!session_token.empty()) {
+      w.Key("SessionToken");
+      Str(w, session_token);
+    }
+    w.Key(command);
+    w.StartObject();
+    members(w);
+    w.EndObject();
+    w.EndObject();
+    HeaderList headers;
+    headers.reserve(6);
+    headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+    headers.emplace_back("X-Amz-Target", "QLDBSession.SendCommand");
+    FOLIO_ASSIGN_OR_RETURN(response_,
+                           service.Call("POST", "/", std::move(headers),
+                                        std::string_view(sb.GetString(), sb.GetSize())));
+    doc_.ParseInsitu(response_.data());
+    if (doc_.HasParseError() || !doc_.IsObject()) return Malformed("not a JSON object");
+    if (!doc_.HasMember(command) || !doc_[command].IsObject()) {
+      return Malformed("the " + std::string(command) + " result member is missing");
+    }
+    return &doc_[command];
+  }
+
+ private:
+  alignas(std::max_align_t) char value_buffer_[4096];
+  alignas(std::max_align_t) char stack_buffer_[1024];
+  PoolAllocator value_alloc_;
+  PoolAllocator stack_alloc_;
+  Document doc_;
+  std::string response_;  // parsed in place: the document's strings point into it
+};
+
+void NoMembers(Writer&) {}
 
 }  // namespace
 
-Result<std::string> SessionClient::Send(std::string_view session_token, std::string_view command,
-                                        std::string_view command_json) {
-  std::string body = "{";
-  if (!session_token.empty()) {
-    rapidjson::StringBuffer sb;
-    Writer w(sb);
-    Str(w, session_token);
-    body += "\"SessionToken\":" + std::string(sb.GetString()) + ",";
-  }
-  body += "\"" + std::string(command) + "\":" + std::string(command_json) + "}";
-  HeaderList headers = {{"Content-Type", "application/x-amz-json-1.0"},
-                        {"X-Amz-Target", "QLDBSession.SendCommand"}};
-  FOLIO_ASSIGN_OR_RETURN(std::string resp, service_->Call("POST", "/", std::move(headers), body));
-  rapidjson::Document doc;
-  doc.Parse(resp.data(), resp.size());
-  if (doc.HasParseError() || !doc.IsObject()) return Malformed("not a JSON object");
-  std::string member(command);
-  if (!doc.HasMember(member.c_str()) || !doc[member.c_str()].IsObject()) {
-    return Malformed("the " + member + " result member is missing");
-  }
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  doc[member.c_str()].Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
-}
-
 Result<std::string> SessionClient::StartSession(std::string_view ledger) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  w.Key("LedgerName");
-  Str(w, ledger);
-  w.EndObject();
-  FOLIO_ASSIGN_OR_RETURN(std::string r, Send("", "StartSession", sb.GetString()));
-  return StringMember(r, "SessionToken");
+  Exchange x;
+  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
+                         x.Send(*service_, "", "StartSession", [&](Writer& w) {
+                           w.Key("LedgerName");
+                           Str(w, ledger);
+                         }));
+  return StringMember(*r, "SessionToken");
 }
 
 Result<std::string> SessionClient::StartTransaction(std::string_view session_token) {
-  FOLIO_ASSIGN_OR_RETURN(std::string r, Send(session_token, "StartTransaction", "{}"));
-  return StringMember(r, "TransactionId");
+  Exchange x;
+  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
+                         x.Send(*service_, session_token, "StartTransaction", NoMembers));
+  return StringMember(*r, "TransactionId");
 }
 
 Result<Page> SessionClient::ExecuteStatement(std::string_view session_token,
                                              std::string_view transaction_id,
                                              std::string_view statement,
                                              std::span<const ion::Value> parameters) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  w.Key("Statement");
-  Str(w, statement);
-  w.Key("TransactionId");
-  Str(w, transaction_id);
-  w.Key("Parameters");
-  w.StartArray();
-  for (const ion::Value& p : parameters) {
-    w.StartObject();
-    w.Key("IonBinary");
-    Str(w, Base64Encode(ion::WriteBinary(p)));
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  FOLIO_ASSIGN_OR_RETURN(std::string r, Send(session_token, "ExecuteStatement", sb.GetString()));
-  return ParsePage(r, "FirstPage");
+  Exchange x;
+  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
+                         x.Send(*service_, session_token, "ExecuteStatement", [&](Writer& w) {
+                           w.Key("Statement");
+                           Str(w, statement);
+                           w.Key("TransactionId");
+                           Str(w, transaction_id);
+                           w.Key("Parameters");
+                           w.StartArray();
+                           for (const ion::Value& p : parameters) {
+                             w.StartObject();
+                             w.Key("IonBinary");
+                             Str(w, Base64Encode(ion::WriteBinary(p)));
+                             w.EndObject();
+                           }
+                           w.EndArray();
+                         }));
+  return ParsePage(*r, "FirstPage");
 }
 
 Result<Page> SessionClient::FetchPage(std::string_view session_token,
                                       std::string_view transaction_id,
                                       std::string_view next_page_token) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  w.Key("TransactionId");
-  Str(w, transaction_id);
-  w.Key("NextPageToken");
-  Str(w, next_page_token);
-  w.EndObject();
-  FOLIO_ASSIGN_OR_RETURN(std::string r, Send(session_token, "FetchPage", sb.GetString()));
-  return ParsePage(r, "Page");
+  Exchange x;
+  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
+                         x.Send(*service_, session_token, "FetchPage", [&](Writer& w) {
+                           w.Key("TransactionId");
+                           Str(w, transaction_id);
+                           w.Key("NextPageToken");
+                           Str(w, next_page_token);
+                         }));
+  return ParsePage(*r, "Page");
 }
 
 Result<Hash256> SessionClient::CommitTransaction(std::string_view session_token,
                                                  std::string_view transaction_id,
                                                  const Hash256& digest) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  w.Key("TransactionId");
-  Str(w, transaction_id);
-  w.Key("CommitDigest");
-  Str(w, Base64Encode(digest));
-  w.EndObject();
-  FOLIO_ASSIGN_OR_RETURN(std::string r, Send(session_token, "CommitTransaction", sb.GetString()));
-  auto echoed = StringMember(r, "CommitDigest");
+  Exchange x;
+  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
+                         x.Send(*service_, session_token, "CommitTransaction", [&](Writer& w) {
+                           w.Key("TransactionId");
+                           Str(w, transaction_id);
+                           w.Key("CommitDigest");
+                           Str(w, Base64Encode(digest));
+                         }));
+  auto echoed = StringMember(*r, "CommitDigest");
   if (!echoed.ok()) return Malformed("CommitTransaction returned no CommitDigest");
   auto bytes = Base64Decode(*echoed);
   if (!bytes.ok()) return Malformed("CommitDigest is not base64");
@@ -187,11 +213,13 @@ Result<Hash256> SessionClient::CommitTransaction(std::string_view session_token,
 }
 
 Status SessionClient::AbortTransaction(std::string_view session_token) {
-  return Send(session_token, "AbortTransaction", "{}").status();
+  Exchange x;
+  return x.Send(*service_, session_token, "AbortTransaction", NoMembers).status();
 }
 
 Status SessionClient::EndSession(std::string_view session_token) {
-  return Send(session_token, "EndSession", "{}").status();
+  Exchange x;
+  return x.Send(*service_, session_token, "EndSession", NoMembers).status();
 }
 
 }  // namespace folio::driver

@@ -58,9 +58,6 @@ class SessionClient {
   ServiceClient& service() { return *service_; }
 
  private:
-  // Sends {"SessionToken":..., "<command>": <command_json>} and returns the result member.
-  Result<std::string> Send(std::string_view session_token, std::string_view command,
-                           std::string_view command_json);
   std::shared_ptr<ServiceClient> service_;
 };
 

@@ -1,36 +1,39 @@
 #include "driver/sigv4_signer.h"
 
-#include <algorithm>
-#include <cctype>
-#include <ctime>
-#include <map>
+#include <openssl/evp.h>
 
-#include "common/bytes.h"
-#include "common/sha256.h"
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
 
 namespace folio::driver {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerChar(a[i]) != LowerChar(b[i])) return false;
+  }
+  return true;
 }
 
-// Trims and collapses runs of spaces, as the canonical header value requires.
-std::string CanonicalValue(std::string_view v) {
-  std::string out;
-  bool space = false;
+// Appends `v` trimmed, with inner runs of spaces and tabs collapsed to one space, as the
+// canonical header value requires.
+void AppendCanonicalValue(std::string_view v, std::string& out) {
+  bool any = false, space = false;
   for (char c : v) {
     if (c == ' ' || c == '\t') {
-      space = !out.empty();
+      space = any;
       continue;
     }
     if (space) out.push_back(' ');
     space = false;
+    any = true;
     out.push_back(c);
   }
-  return out;
 }
 
 int HexValue(char c) {
@@ -54,29 +57,15 @@ std::string PercentDecodeLenient(std::string_view s) {
   return out;
 }
 
-std::string HashHex(std::string_view s) { return HexEncode(Sha256Digest(s)); }
-
-std::string Hmac(std::string_view key, std::string_view msg) {
-  Hash256 h = HmacSha256(AsSpan(key), msg);
-  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '~';
 }
 
-}  // namespace
-
-std::string AmzDate(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
-std::string UriEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
+void AppendUriEncoded(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (IsUnreserved(c)) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -84,99 +73,279 @@ std::string UriEncode(std::string_view s) {
       out.push_back(kHex[c & 15]);
     }
   }
+}
+
+void AppendHexLower(const Hash256& h, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (uint8_t b : h) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+}
+
+// SHA-256 through an algorithm fetched once and a per-thread digest context, which avoids the
+// implicit fetch (a locked lookup) and the context allocation of OpenSSL's one-shot functions.
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+struct ThreadDigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~ThreadDigestContext() { EVP_MD_CTX_free(ctx); }
+};
+
+Hash256 Sha256Of(std::initializer_list<std::string_view> parts) {
+  thread_local ThreadDigestContext t;
+  EVP_MD_CTX* ctx = t.ctx;
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1) {
+    std::abort();  // OpenSSL cannot provide SHA-256: nothing sensible to do.
+  }
+  for (std::string_view p : parts) EVP_DigestUpdate(ctx, p.data(), p.size());
+  Hash256 out;
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
+  return out;
+}
+
+std::string_view View(const Hash256& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
+
+// HMAC-SHA256 (RFC 2104, block size 64).
+Hash256 Hmac(std::string_view key, std::string_view msg) {
+  uint8_t block[64] = {};
+  if (key.size() > sizeof(block)) {
+    Hash256 k = Sha256Of({key});
+    std::memcpy(block, k.data(), k.size());
+  } else {
+    std::memcpy(block, key.data(), key.size());
+  }
+  char ipad[64], opad[64];
+  for (size_t i = 0; i < sizeof(block); ++i) {
+    ipad[i] = static_cast<char>(block[i] ^ 0x36);
+    opad[i] = static_cast<char>(block[i] ^ 0x5c);
+  }
+  Hash256 inner = Sha256Of({std::string_view(ipad, 64), msg});
+  return Sha256Of({std::string_view(opad, 64), View(inner)});
+}
+
+void AppendTwoDigits(unsigned v, std::string& out) {
+  out.push_back(static_cast<char>('0' + v / 10 % 10));
+  out.push_back(static_cast<char>('0' + v % 10));
+}
+
+// Appends the canonical request of the given parts to `out` and returns the signed-header list
+// ("host;x-amz-date") in `signed_headers`.
+void AppendCanonicalRequest(std::string_view method, std::string_view target,
+                            const HeaderList& headers, std::string_view body, std::string& out,
+                            std::string& signed_headers) {
+  size_t qmark = target.find('?');
+  std::string_view path = target.substr(0, qmark);
+  std::string_view query = qmark == std::string_view::npos ? "" : target.substr(qmark + 1);
+  if (path.empty()) path = "/";
+
+  out.append(method);
+  out.push_back('\n');
+  size_t start = 0;
+  while (true) {
+    size_t slash = path.find('/', start);
+    AppendUriEncoded(path.substr(start, slash - start), out);
+    if (slash == std::string_view::npos) break;
+    out.push_back('/');
+    start = slash + 1;
+  }
+  out.push_back('\n');
+
+  if (!query.empty()) {
+    std::vector<std::string> pairs;
+    while (!query.empty()) {
+      size_t amp = query.find('&');
+      std::string_view kv = query.substr(0, amp);
+      if (!kv.empty()) {
+        size_t eq = kv.find('=');
+        std::string pair;
+        AppendUriEncoded(PercentDecodeLenient(kv.substr(0, eq)), pair);
+        pair.push_back('=');
+        if (eq != std::string_view::npos) {
+          AppendUriEncoded(PercentDecodeLenient(kv.substr(eq + 1)), pair);
+        }
+        pairs.push_back(std::move(pair));
+      }
+      if (amp == std::string_view::npos) break;
+      query.remove_prefix(amp + 1);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      if (i > 0) out.push_back('&');
+      out.append(pairs[i]);
+    }
+  }
+  out.push_back('\n');
+
+  // Headers sorted by lower-case name; values of equal names joined with ',' in request order.
+  struct Entry {
+    std::string name;  // lower case
+    std::string_view value;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(headers.size());
+  for (const auto& [name, value] : headers) {
+    Entry e{name, value};
+    for (char& c : e.name) c = LowerChar(c);
+    entries.push_back(std::move(e));
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  signed_headers.clear();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0 && entries[i].name == entries[i - 1].name) {
+      out.push_back(',');
+    } else {
+      if (i > 0) {
+        out.push_back('\n');
+        signed_headers.push_back(';');
+      }
+      out.append(entries[i].name);
+      out.push_back(':');
+      signed_headers.append(entries[i].name);
+    }
+    AppendCanonicalValue(entries[i].value, out);
+  }
+  if (!entries.empty()) out.push_back('\n');
+  out.push_back('\n');
+  out.append(signed_headers);
+  out.push_back('\n');
+  AppendHexLower(Sha256Of({body}), out);
+}
+
+}  // namespace
+
+std::string AmzDate(std::chrono::system_clock::time_point t) {
+  using namespace std::chrono;
+  auto secs = floor<seconds>(t);
+  auto day = floor<days>(secs);
+  year_month_day ymd{day};
+  hh_mm_ss<seconds> hms{secs - day};
+  std::string out;
+  out.reserve(16);
+  int y = static_cast<int>(ymd.year());
+  AppendTwoDigits(static_cast<unsigned>(y / 100), out);
+  AppendTwoDigits(static_cast<unsigned>(y % 100), out);
+  AppendTwoDigits(static_cast<unsigned>(ymd.month()), out);
+  AppendTwoDigits(static_cast<unsigned>(ymd.day()), out);
+  out.push_back('T');
+  AppendTwoDigits(static_cast<unsigned>(hms.hours().count()), out);
+  AppendTwoDigits(static_cast<unsigned>(hms.minutes().count()), out);
+  AppendTwoDigits(static_cast<unsigned>(hms.seconds().count()), out);
+  out.push_back('Z');
+  return out;
+}
+
+std::string UriEncode(std::string_view s) {
+  std::string out;
+  AppendUriEncoded(s, out);
   return out;
 }
 
 std::string CanonicalRequest(const RequestToSign& request) {
-  std::string_view target = request.target;
-  std::string_view path = target.substr(0, target.find('?'));
-  std::string_view query =
-      target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
-  if (path.empty()) path = "/";
-
-  std::string canonical_uri;
-  size_t start = 0;
-  while (true) {
-    size_t slash = path.find('/', start);
-    canonical_uri += UriEncode(path.substr(start, slash - start));
-    if (slash == std::string_view::npos) break;
-    canonical_uri += '/';
-    start = slash + 1;
-  }
-
-  std::vector<std::string> pairs;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view kv = query.substr(0, amp);
-    if (!kv.empty()) {
-      size_t eq = kv.find('=');
-      std::string k = PercentDecodeLenient(kv.substr(0, eq));
-      std::string v = eq == std::string_view::npos ? "" : PercentDecodeLenient(kv.substr(eq + 1));
-      pairs.push_back(UriEncode(k) + "=" + UriEncode(v));
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  std::sort(pairs.begin(), pairs.end());
-  std::string canonical_query;
-  for (const auto& p : pairs) {
-    if (!canonical_query.empty()) canonical_query += '&';
-    canonical_query += p;
-  }
-
-  std::map<std::string, std::string> headers;  // sorted by lower-case name
-  for (const auto& [name, value] : request.headers) {
-    std::string key = Lower(name);
-    std::string v = CanonicalValue(value);
-    auto [it, inserted] = headers.emplace(key, v);
-    if (!inserted) it->second += "," + v;
-  }
-  std::string canonical_headers, signed_headers;
-  for (const auto& [name, value] : headers) {
-    canonical_headers += name + ":" + value + "\n";
-    if (!signed_headers.empty()) signed_headers += ';';
-    signed_headers += name;
-  }
-  return request.method + "\n" + canonical_uri + "\n" + canonical_query + "\n" + canonical_headers +
-         "\n" + signed_headers + "\n" + HashHex(request.body);
+  std::string out, signed_headers;
+  AppendCanonicalRequest(request.method, request.target, request.headers, request.body, out,
+                         signed_headers);
+  return out;
 }
 
 std::string StringToSign(std::string_view amz_date, std::string_view region,
                          std::string_view service, std::string_view creq) {
-  std::string scope = std::string(amz_date.substr(0, 8)) + "/" + std::string(region) + "/" +
-                      std::string(service) + "/aws4_request";
-  return "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" + HashHex(creq);
+  std::string out = "AWS4-HMAC-SHA256\n";
+  out.append(amz_date);
+  out.push_back('\n');
+  out.append(amz_date.substr(0, 8));
+  out.push_back('/');
+  out.append(region);
+  out.push_back('/');
+  out.append(service);
+  out.append("/aws4_request\n");
+  AppendHexLower(Sha256Of({creq}), out);
+  return out;
+}
+
+Hash256 DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
+                         std::string_view region, std::string_view service) {
+  std::string k0 = "AWS4";
+  k0.append(secret_access_key);
+  Hash256 k = Hmac(k0, date);
+  k = Hmac(View(k), region);
+  k = Hmac(View(k), service);
+  return Hmac(View(k), "aws4_request");
+}
+
+Hash256 SigningKeyCache::Get(std::string_view secret_access_key, std::string_view date,
+                             std::string_view region, std::string_view service) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!valid_ || date_ != date || secret_ != secret_access_key || region_ != region ||
+      service_ != service) {
+    key_ = DeriveSigningKey(secret_access_key, date, region, service);
+    secret_.assign(secret_access_key);
+    date_.assign(date);
+    region_.assign(region);
+    service_.assign(service);
+    valid_ = true;
+    ++derivations_;
+  }
+  return key_;
+}
+
+int64_t SigningKeyCache::derivations() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return derivations_;
+}
+
+void SignHeaders(std::string_view method, std::string_view target, HeaderList& headers,
+                 std::string_view body, const Credentials& credentials, std::string_view region,
+                 std::string_view service, std::chrono::system_clock::time_point now,
+                 SigningKeyCache* cache) {
+  std::erase_if(headers, [](const auto& h) {
+    return IEquals(h.first, "authorization") || IEquals(h.first, "x-amz-date") ||
+           IEquals(h.first, "x-amz-security-token");
+  });
+  std::string amz_date = AmzDate(now);
+  std::string_view date = std::string_view(amz_date).substr(0, 8);
+  headers.emplace_back("X-Amz-Date", amz_date);
+  if (!credentials.session_token.empty()) {
+    headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  }
+  std::string creq, signed_headers;
+  creq.reserve(512);
+  AppendCanonicalRequest(method, target, headers, body, creq, signed_headers);
+  std::string sts = StringToSign(amz_date, region, service, creq);
+  Hash256 key = cache != nullptr
+                    ? cache->Get(credentials.secret_access_key, date, region, service)
+                    : DeriveSigningKey(credentials.secret_access_key, date, region, service);
+  std::string auth;
+  auth.reserve(160 + credentials.access_key_id.size() + signed_headers.size());
+  auth.append("AWS4-HMAC-SHA256 Credential=");
+  auth.append(credentials.access_key_id);
+  auth.push_back('/');
+  auth.append(date);
+  auth.push_back('/');
+  auth.append(region);
+  auth.push_back('/');
+  auth.append(service);
+  auth.append("/aws4_request, SignedHeaders=");
+  auth.append(signed_headers);
+  auth.append(", Signature=");
+  AppendHexLower(Hmac(View(key), sts), auth);
+  headers.emplace_back("Authorization", std::move(auth));
 }
 
 void SignRequest(RequestToSign& request, const Credentials& credentials, std::string_view region,
                  std::string_view service, std::chrono::system_clock::time_point now) {
-  auto drop = [&](std::string_view name) {
-    std::erase_if(request.headers, [&](const auto& h) { return Lower(h.first) == name; });
-  };
-  drop("authorization");
-  drop("x-amz-date");
-  drop("x-amz-security-token");
-  std::string amz_date = AmzDate(now);
-  request.headers.emplace_back("X-Amz-Date", amz_date);
-  if (!credentials.session_token.empty()) {
-    request.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
-  }
-  std::string creq = CanonicalRequest(request);
-  std::string sts = StringToSign(amz_date, region, service, creq);
-  std::string k = Hmac("AWS4" + credentials.secret_access_key, amz_date.substr(0, 8));
-  k = Hmac(k, region);
-  k = Hmac(k, service);
-  k = Hmac(k, "aws4_request");
-  std::string signature = HexEncode(AsSpan(Hmac(k, sts)));
-  // The signed header list is the last-but-one line of the canonical request.
-  size_t end = creq.rfind('\n');
-  size_t begin = creq.rfind('\n', end - 1) + 1;
-  std::string signed_headers = creq.substr(begin, end - begin);
-  request.headers.emplace_back(
-      "Authorization", "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" +
-                           amz_date.substr(0, 8) + "/" + std::string(region) + "/" +
-                           std::string(service) + "/aws4_request, SignedHeaders=" + signed_headers +
-                           ", Signature=" + signature);
+  SignHeaders(request.method, request.target, request.headers, request.body, credentials, region,
+              service, now);
 }
 
 }  // namespace folio::driver

@@ -208,17 +208,6 @@ __attribute__((target("sha,sse4.1,ssse3"))) void NiDigestMany(const uint8_t* bas
 
 }  // namespace
 
-uint8_t* WriteSha256Padding(uint8_t* end, size_t len) {
-  const size_t padded = Sha256PaddedSize(len);
-  uint8_t* out = end + (padded - len);
-  static constexpr uint8_t kZero[kSha256PadRoom] = {};
-  std::memcpy(end, kZero, kSha256PadRoom);  // fixed size: a few vector stores
-  end[0] = 0x80;
-  const uint64_t be_bits = __builtin_bswap64(static_cast<uint64_t>(len) * 8);
-  std::memcpy(out - 8, &be_bits, 8);
-  return out;
-}
-
 void Sha256PaddedMessages(const uint8_t* base, const uint32_t* blocks, size_t count,
                           Hash256* out) {
   if (count == 0) return;
@@ -264,17 +253,37 @@ inline bool DigestLess(const Hash256& a, const Hash256& b) {
 }  // namespace
 
 void SortDigests(Hash256* digests, size_t n) {
-  if (n > 24) {
-    std::sort(digests, digests + n, DigestLess);
-    return;
+  constexpr size_t kRankMax = 24;
+  if (n <= 1) return;
+  if (n <= kRankMax) {
+    // Branch-free ranking by the first 8 bytes (big-endian): comparisons of random digests
+    // are unpredictable, so counting beats an insertion sort's mispredicted branches.
+    uint64_t key[kRankMax];
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t x;
+      std::memcpy(&x, digests[i].data(), 8);
+      key[i] = __builtin_bswap64(x);
+    }
+    uint32_t rank[kRankMax];
+    uint32_t ties = 0;
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t r = 0, eq = 0;
+      for (size_t j = 0; j < n; ++j) {
+        r += key[j] < key[i];
+        eq += key[j] == key[i];
+      }
+      rank[i] = r;
+      ties |= eq - 1;
+    }
+    if (ties == 0) {  // distinct keys: the ranks are a permutation
+      Hash256 sorted[kRankMax];
+      for (size_t i = 0; i < n; ++i) sorted[rank[i]] = digests[i];
+      std::memcpy(digests, sorted, n * sizeof(Hash256));
+      return;
+    }
   }
-  for (size_t i = 1; i < n; ++i) {  // insertion sort: structs have few fields
-    if (!DigestLess(digests[i], digests[i - 1])) continue;
-    const Hash256 d = digests[i];
-    size_t j = i;
-    for (; j > 0 && DigestLess(d, digests[j - 1]); --j) digests[j] = digests[j - 1];
-    digests[j] = d;
-  }
+  // Equal prefixes (repeated fields hash alike) or many digests.
+  std::sort(digests, digests + n, DigestLess);
 }
 
 bool Sha256UsesShaNi() {

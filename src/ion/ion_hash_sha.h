@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "common/sha256.h"
 
@@ -28,7 +29,14 @@ constexpr size_t kSha256PadRoom = 80;
 // Writes the padding of a `len`-byte message that ends at `end` (0x80, zeros, the bit length
 // big-endian) and returns the end of the padded message (`end` + Sha256PaddedSize(len) - len).
 // Requires kSha256PadRoom writable bytes at `end`.
-uint8_t* WriteSha256Padding(uint8_t* end, size_t len);
+inline uint8_t* WriteSha256Padding(uint8_t* end, size_t len) {
+  uint8_t* out = end + (Sha256PaddedSize(len) - len);
+  std::memset(end, 0, kSha256PadRoom);  // fixed size: a few vector stores
+  end[0] = 0x80;
+  const uint64_t be_bits = __builtin_bswap64(static_cast<uint64_t>(len) * 8);
+  std::memcpy(out - 8, &be_bits, 8);
+  return out;
+}
 
 // Digests of `count` padded messages laid back to back from `base`: message i is the next
 // `blocks[i]` 64-byte blocks (each at least 1). out[i] receives message i's digest.

@@ -44,9 +44,15 @@ void AppendEscaped(std::span<const uint8_t> s, Bytes* out) {
   }
 }
 
+// Prefetches the cache lines of an array of `bytes` bytes (at most the first 4 KiB).
+inline void PrefetchArray(const void* data, size_t bytes) {
+  const char* p = static_cast<const char*>(data);
+  const size_t n = std::min<size_t>(bytes, 4096);
+  for (size_t off = 0; off < n; off += 64) __builtin_prefetch(p + off);
+}
 
 // Starts loading the memory that hashing `v` reads beyond the Value itself (string bytes, a
-// container's first children), so a DOM that is not in cache streams in while the previous
+// container's array of children), so a DOM that is not in cache streams in while the previous
 // sibling is hashed.
 inline void PrefetchPayload(const Value& v) {
   if (v.is_null()) return;
@@ -59,19 +65,12 @@ inline void PrefetchPayload(const Value& v) {
       __builtin_prefetch(v.as_bytes().data());
       break;
     case Type::kList:
-    case Type::kSexp: {
-      const char* p = reinterpret_cast<const char*>(v.elements().data());
-      __builtin_prefetch(p);
-      __builtin_prefetch(p + 64);
+    case Type::kSexp:
+      PrefetchArray(v.elements().data(), v.elements().size() * sizeof(Value));
       break;
-    }
-    case Type::kStruct: {
-      const char* p = reinterpret_cast<const char*>(v.fields().data());
-      __builtin_prefetch(p);
-      __builtin_prefetch(p + 64);
-      __builtin_prefetch(p + 128);
+    case Type::kStruct:
+      PrefetchArray(v.fields().data(), v.fields().size() * sizeof(Field));
       break;
-    }
     default:
       break;
   }
@@ -80,13 +79,6 @@ inline void PrefetchPayload(const Value& v) {
 // Children whose payloads a container prefetches when the walk enters it: their loads are
 // independent, so their misses overlap instead of being paid one child at a time.
 constexpr size_t kPrefetchChildren = 32;
-
-// Prefetches the cache lines of an array of `bytes` bytes (at most the first 4 KiB).
-inline void PrefetchArray(const void* data, size_t bytes) {
-  const char* p = static_cast<const char*>(data);
-  const size_t n = std::min<size_t>(bytes, 4096);
-  for (size_t off = 0; off < n; off += 64) __builtin_prefetch(p + off);
-}
 
 // The hashing walk, generic over a Sink:
 //   void Update(uint8_t); void UpdateEscaped(std::span<const uint8_t>);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
@@ -144,24 +145,45 @@ __attribute__((target("sha,sse4.1,ssse3"))) void NiDigestOne(const uint8_t* p, s
   NiOut(s, out);
 }
 
-// Two lanes stream through the messages in order, each taking the next message when its own
-// is done (so one long message pairs with several short ones); the last message runs alone.
+// Two lanes take messages longest first (each lane takes the next when its own is done), so
+// a long message runs beside the short ones instead of alone at the end.
 __attribute__((target("sha,sse4.1,ssse3"))) void NiDigestMany(const uint8_t* base,
                                                              const uint32_t* blocks,
                                                              size_t count, Hash256* out) {
+  constexpr size_t kInline = 64;
+  uint32_t inline_order[kInline];
+  const uint8_t* inline_start[kInline];
+  std::unique_ptr<uint32_t[]> heap_order;
+  std::unique_ptr<const uint8_t*[]> heap_start;
+  uint32_t* order = inline_order;
+  const uint8_t** start = inline_start;
+  if (count > kInline) {
+    heap_order = std::make_unique_for_overwrite<uint32_t[]>(count);
+    heap_start = std::make_unique_for_overwrite<const uint8_t*[]>(count);
+    order = heap_order.get();
+    start = heap_start.get();
+  }
+  const uint8_t* p = base;
+  for (size_t i = 0; i < count; ++i) {
+    start[i] = p;
+    p += 64 * size_t{blocks[i]};
+    // Insertion by decreasing block count, stable (almost all messages are one block).
+    size_t j = i;
+    for (; j > 0 && blocks[order[j - 1]] < blocks[i]; --j) order[j] = order[j - 1];
+    order[j] = static_cast<uint32_t>(i);
+  }
+
   NiState st[2];
   const uint8_t* ptr[2];
-  size_t left[2];   // blocks left in the lane's message
-  size_t msg[2];    // the lane's message index
-  const uint8_t* next_ptr = base;
+  size_t left[2];  // blocks left in the lane's message
+  size_t msg[2];   // the lane's message index
   size_t next = 0;
   for (int l = 0; l < 2; ++l) {
+    const uint32_t m = order[next++];
     st[l] = NiInit();
-    ptr[l] = next_ptr;
-    left[l] = blocks[next];
-    msg[l] = next;
-    next_ptr += 64 * size_t{blocks[next]};
-    ++next;
+    ptr[l] = start[m];
+    left[l] = blocks[m];
+    msg[l] = m;
   }
   NiState* lanes[2] = {&st[0], &st[1]};
   for (;;) {
@@ -179,12 +201,11 @@ __attribute__((target("sha,sse4.1,ssse3"))) void NiDigestMany(const uint8_t* bas
       if (left[l] != 0) continue;
       NiOut(st[l], &out[msg[l]]);
       if (next < count) {
+        const uint32_t m = order[next++];
         st[l] = NiInit();
-        ptr[l] = next_ptr;
-        left[l] = blocks[next];
-        msg[l] = next;
-        next_ptr += 64 * size_t{blocks[next]};
-        ++next;
+        ptr[l] = start[m];
+        left[l] = blocks[m];
+        msg[l] = m;
       } else {
         idle = l;
       }
@@ -256,21 +277,24 @@ void SortDigests(Hash256* digests, size_t n) {
   constexpr size_t kRankMax = 24;
   if (n <= 1) return;
   if (n <= kRankMax) {
-    // Branch-free ranking by the first 8 bytes (big-endian): comparisons of random digests
-    // are unpredictable, so counting beats an insertion sort's mispredicted branches.
-    uint64_t key[kRankMax];
+    // Branch-free ranking by the first 4 bytes (big-endian, sign-flipped so a signed 32-bit
+    // compare orders them unsigned; the counting loop vectorizes): comparisons of random
+    // digests are unpredictable, so counting beats a sort's mispredicted branches. Any tie
+    // (repeated fields hash alike) goes to the full comparison below.
+    int32_t key[kRankMax];
     for (size_t i = 0; i < n; ++i) {
-      uint64_t x;
-      std::memcpy(&x, digests[i].data(), 8);
-      key[i] = __builtin_bswap64(x);
+      uint32_t x;
+      std::memcpy(&x, digests[i].data(), 4);
+      key[i] = static_cast<int32_t>(__builtin_bswap32(x) ^ 0x80000000u);
     }
     uint32_t rank[kRankMax];
     uint32_t ties = 0;
     for (size_t i = 0; i < n; ++i) {
+      const int32_t k = key[i];
       uint32_t r = 0, eq = 0;
       for (size_t j = 0; j < n; ++j) {
-        r += key[j] < key[i];
-        eq += key[j] == key[i];
+        r += key[j] < k;
+        eq += key[j] == k;
       }
       rank[i] = r;
       ties |= eq - 1;

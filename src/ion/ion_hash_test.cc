@@ -220,21 +220,25 @@ TEST(IonHashSha, ManyMessagesMatchOneByOne) {
 // Digest order is unsigned bytewise, also when the first 8 bytes tie and for many digests
 // (the insertion-sort and std::sort paths).
 TEST(IonHashSha, SortDigestsIsBytewise) {
-  for (size_t n : {0, 1, 2, 5, 24, 25, 40}) {
+  for (bool with_ties : {false, true})
+  for (size_t n : {0, 1, 2, 5, 12, 24, 25, 40}) {
     std::vector<Hash256> d(n);
     for (size_t i = 0; i < n; ++i) {
       const Bytes r = PseudoRandomBytes(32, 100 + i);
       std::copy(r.begin(), r.end(), d[i].begin());
-      if (i % 3 == 1) std::copy(d[i - 1].begin(), d[i - 1].begin() + 8, d[i].begin());  // tie
-      if (i % 5 == 4) d[i] = d[i - 1];                                                  // equal
+      if (with_ties && i % 3 == 1) {
+        std::copy(d[i - 1].begin(), d[i - 1].begin() + 8, d[i].begin());  // prefix tie
+      }
+      if (with_ties && i % 5 == 4) d[i] = d[i - 1];  // equal
       if (i % 7 == 6) d[i][0] = 0xFF;  // high bit: signed comparison would misorder
+      if (i % 7 == 5) d[i][0] = 0x7F;
     }
     std::vector<Hash256> want = d;
     std::sort(want.begin(), want.end(), [](const Hash256& a, const Hash256& b) {
       return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
     });
     hash_internal::SortDigests(d.data(), n);
-    for (size_t i = 0; i < n; ++i) EXPECT_EQ(Hex(d[i]), Hex(want[i])) << n << "/" << i;
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(Hex(d[i]), Hex(want[i])) << n << "/" << i << " " << with_ties;
   }
 }
 

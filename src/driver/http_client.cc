@@ -2,7 +2,6 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -58,6 +57,8 @@ struct Connection {
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;  // response bytes read but not yet parsed
   std::string wire;           // the request being sent; its capacity is reused
+  int rcv_timeout_ms = 0;     // plain connections: SO_RCVTIMEO now set (0 = none yet)
+  int snd_timeout_ms = 0;     // plain connections: SO_SNDTIMEO now set (0 = none yet)
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
 
@@ -71,41 +72,38 @@ struct Connection {
 
 using Clock = std::chrono::steady_clock;
 
-// Waits until `fd` is ready for `events` (POLLIN or POLLOUT) or `deadline` passes.
-boost::system::error_code WaitReady(int fd, short events, Clock::time_point deadline) {
-  while (true) {
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return beast::error::timeout;
-    pollfd p{fd, events, 0};
-    int r = ::poll(&p, 1, left > INT_MAX ? INT_MAX : static_cast<int>(left));
-    if (r > 0) return {};  // readable, writable, or an error/hang-up the next call reports
-    if (r < 0 && errno != EINTR) return {errno, boost::system::system_category()};
-  }
-}
-
-// Sends all of `data` on the non-blocking socket `fd` by `deadline`.
-boost::system::error_code SendAll(int fd, std::string_view data, Clock::time_point deadline) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n >= 0) {
-      data.remove_prefix(static_cast<size_t>(n));
-      continue;
-    }
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return {errno, boost::system::system_category()};
-    if (auto ec = WaitReady(fd, POLLOUT, deadline)) return ec;
-  }
-  return {};
-}
-
-// A Beast SyncReadStream over a non-blocking socket that gives up at a deadline. With
-// `wait_first` the first read polls before receiving (the caller expects no data yet), which
-// saves a receive that would only report EAGAIN.
-class DeadlineReadStream {
+// A plain connection's blocking socket with SO_RCVTIMEO/SO_SNDTIMEO bounding each call, so that
+// an exchange costs one send and (usually) one receive system call. Before each call the socket
+// timeout is lowered to the time left before the exchange's deadline when that is shorter, so
+// the deadline holds to the millisecond however the response is split.
+class TimedSocket {
  public:
-  DeadlineReadStream(int fd, Clock::time_point deadline, bool wait_first)
-      : fd_(fd), deadline_(deadline), wait_(wait_first) {}
+  TimedSocket(int fd, int* rcv_timeout_ms, int* snd_timeout_ms)
+      : fd_(fd), rcv_ms_(rcv_timeout_ms), snd_ms_(snd_timeout_ms) {}
 
+  // Starts an exchange that must finish `timeout` from now.
+  void Start(std::chrono::milliseconds timeout) {
+    deadline_ = Clock::now() + timeout;
+    full_ms_ = static_cast<int>(std::min<int64_t>(timeout.count(), INT_MAX / 2));
+  }
+
+  // Sends all of `data`.
+  boost::system::error_code SendAll(std::string_view data) {
+    while (!data.empty()) {
+      if (auto ec = Bound(SO_SNDTIMEO, snd_ms_)) return ec;
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n >= 0) {
+        data.remove_prefix(static_cast<size_t>(n));
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return beast::error::timeout;
+      return {errno, boost::system::system_category()};
+    }
+    return {};
+  }
+
+  // Beast SyncReadStream.
   template <class MutableBufferSequence>
   size_t read_some(const MutableBufferSequence& buffers, boost::system::error_code& ec) {
     iovec iov[8];
@@ -119,11 +117,7 @@ class DeadlineReadStream {
     ec = {};
     if (count == 0) return 0;
     while (true) {
-      if (wait_) {
-        ec = WaitReady(fd_, POLLIN, deadline_);
-        if (ec) return 0;
-        wait_ = false;
-      }
+      if ((ec = Bound(SO_RCVTIMEO, rcv_ms_))) return 0;
       ssize_t n = ::readv(fd_, iov, count);
       if (n > 0) return static_cast<size_t>(n);
       if (n == 0) {
@@ -131,11 +125,10 @@ class DeadlineReadStream {
         return 0;
       }
       if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        ec = {errno, boost::system::system_category()};
-        return 0;
-      }
-      wait_ = true;
+      ec = errno == EAGAIN || errno == EWOULDBLOCK
+               ? boost::system::error_code(beast::error::timeout)
+               : boost::system::error_code(errno, boost::system::system_category());
+      return 0;
     }
   }
 
@@ -150,9 +143,66 @@ class DeadlineReadStream {
   }
 
  private:
+  // Makes the socket timeout `option` (currently `*current_ms`; 0 = unknown) the time left, but
+  // leaves it alone while it is already that short. Times out when no time is left.
+  boost::system::error_code Bound(int option, int* current_ms) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+    if (left <= 0) return beast::error::timeout;
+    int want = static_cast<int>(std::min<int64_t>(left, full_ms_));
+    // Keep a longer timeout only when it is still the full one and at most 1 ms longer.
+    if (*current_ms == want || (*current_ms == full_ms_ && want >= full_ms_ - 1)) return {};
+    timeval tv{want / 1000, (want % 1000) * 1000};
+    if (::setsockopt(fd_, SOL_SOCKET, option, &tv, sizeof(tv)) != 0) {
+      return {errno, boost::system::system_category()};
+    }
+    *current_ms = want;
+    return {};
+  }
+
   int fd_;
+  int* rcv_ms_;
+  int* snd_ms_;
+  int full_ms_ = 0;
   Clock::time_point deadline_;
-  bool wait_;
+};
+
+// Parses a response straight into an HttpResponse (status, headers as received, body), without
+// Beast's intermediate message.
+class ResponseParser : public http::basic_parser<false> {
+ public:
+  explicit ResponseParser(HttpResponse& out) : out_(out) {}
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                       boost::system::error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, boost::system::error_code&) override {
+    out_.status = code;
+  }
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value,
+                     boost::system::error_code&) override {
+    out_.headers.emplace_back(std::string(name.data(), name.size()),
+                              std::string(value.data(), value.size()));
+  }
+  void on_header_impl(boost::system::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         boost::system::error_code&) override {
+    // The parser has checked the length against body_limit.
+    if (content_length) out_.body.reserve(static_cast<size_t>(*content_length));
+  }
+  size_t on_body_impl(beast::string_view body, boost::system::error_code&) override {
+    out_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view,
+                            boost::system::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                            boost::system::error_code&) override {
+    out_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(boost::system::error_code&) override {}
+
+  HttpResponse& out_;
 };
 
 bool IsKnownMethod(std::string_view m) {
@@ -348,9 +398,9 @@ struct HttpClient::Impl {
     }
     c->lowest().socket().set_option(tcp::no_delay(true), ec);
     if (!endpoint.tls) {
-      // Plain exchanges use the descriptor directly (see Exchange).
-      c->lowest().socket().non_blocking(true, ec);
-      if (ec) return Status::IOError("cannot make the socket non-blocking: " + ec.message());
+      // Plain exchanges use the descriptor directly, blocking (see TimedSocket).
+      c->lowest().socket().non_blocking(false, ec);
+      if (ec) return Status::IOError("cannot make the socket blocking: " + ec.message());
     }
     if (endpoint.tls) {
       SSL* ssl = c->tls->native_handle();
@@ -378,7 +428,8 @@ struct HttpClient::Impl {
   // response byte was read.
   Result<HttpResponse> Exchange(Connection& c, bool& response_started, bool& keep_alive) {
     boost::system::error_code ec;
-    http::response_parser<http::string_body> parser;
+    HttpResponse out;
+    ResponseParser parser(out);
     parser.body_limit(kMaxResponseBytes);
     parser.header_limit(64 * 1024);
     size_t before = c.buffer.size();
@@ -394,11 +445,12 @@ struct HttpClient::Impl {
                        [&](boost::system::error_code e, size_t) { ec = e; });
       c.Run();
     } else {
-      int fd = c.tcp->socket().native_handle();
-      ec = SendAll(fd, c.wire, Clock::now() + options.timeout);
+      TimedSocket socket(c.tcp->socket().native_handle(), &c.rcv_timeout_ms, &c.snd_timeout_ms);
+      socket.Start(options.timeout);
+      ec = socket.SendAll(c.wire);
       if (ec) return Status::IOError("sending the request failed: " + ec.message());
-      DeadlineReadStream stream(fd, Clock::now() + options.timeout, /*wait_first=*/before == 0);
-      http::read(stream, c.buffer, parser, ec);
+      socket.Start(options.timeout);
+      http::read(socket, c.buffer, parser, ec);
     }
     response_started = parser.got_some() || c.buffer.size() > before;
     if (ec) {
@@ -408,14 +460,7 @@ struct HttpClient::Impl {
       }
       return Status::IOError("reading the response failed: " + ec.message());
     }
-    auto msg = parser.release();
-    HttpResponse out;
-    out.status = static_cast<int>(msg.result_int());
-    for (const auto& field : msg) {
-      out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    out.body = std::move(msg.body());
-    keep_alive = msg.keep_alive();
+    keep_alive = parser.keep_alive();
     return out;
   }
 };

@@ -177,6 +177,7 @@ class ResponseParser : public http::basic_parser<false> {
                        boost::system::error_code&) override {}
   void on_response_impl(int code, beast::string_view, int, boost::system::error_code&) override {
     out_.status = code;
+    out_.headers.reserve(8);
   }
   void on_field_impl(http::field, beast::string_view name, beast::string_view value,
                      boost::system::error_code&) override {

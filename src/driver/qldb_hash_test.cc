@@ -77,6 +77,22 @@ TEST(QldbHash, DigestIsOrderSensitive) {
   EXPECT_NE(x.digest(), y.digest());
 }
 
+TEST(QldbHash, RepeatedAndAlternatingStatementsHashLikeFreshOnes) {
+  // AddStatement remembers the last statement's hash; every sequence must still match a digest
+  // folded from HashString directly.
+  const std::vector<std::string> statements = {"INSERT INTO Person ?", "INSERT INTO Person ?", "",
+                                               "SELECT 1", "INSERT INTO Person ?", "", ""};
+  CommitDigestBuilder b("8A8yFbEVNTxFPXDdhYR9Ot");
+  Hash256 expected = HashString("8A8yFbEVNTxFPXDdhYR9Ot");
+  for (const std::string& s : statements) {
+    ASSERT_TRUE(b.AddStatement(s, {}).ok());
+    expected = Dot(expected, HashString(s));
+    EXPECT_EQ(b.digest(), expected) << s;
+  }
+  EXPECT_EQ(Hex(HashString("INSERT INTO Person ?")),
+            "03f1b5e56cb255ae3dc170054fdc5cc2815560eb75ad516550fc83a0852ae915");
+}
+
 TEST(QldbHash, MerkleRootAndFold) {
   std::vector<Hash256> leaves;
   for (int i = 0; i < 5; ++i) leaves.push_back(Sha256Digest(std::to_string(i)));

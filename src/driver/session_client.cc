@@ -97,7 +97,7 @@ class Exchange {
   template <typename Members>
   Result<const rapidjson::Value*> Send(ServiceClient& service, std::string_view session_token,
                                        const char* command, Members members) {
-    rapidjson::StringBuffer sb;
+    rapidjson::StringBuffer sb(nullptr, 1024);
     Writer w(sb);
     w.StartObject();
     if (!session_token.empty()) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -99,6 +100,15 @@ class Transaction {
   // Validates `client_digest` against the server's, runs OCC validation, and makes the
   // transaction durable (group commit). After any return the transaction is closed.
   virtual Result<CommitResult> Commit(const Hash256& client_digest) = 0;
+  // Commit without blocking the caller: `done` runs exactly once with what Commit would return,
+  // either before CommitAsync returns or later on an engine thread. The transaction must stay
+  // alive until `done` has run, and whatever owns it (and so its ledger) must be released off
+  // the engine's threads: `done` may move what it captured elsewhere, but must not destroy the
+  // transaction itself. The default commits synchronously.
+  using CommitCallback = std::function<void(Result<CommitResult>)>;
+  virtual void CommitAsync(const Hash256& client_digest, CommitCallback done) {
+    done(Commit(client_digest));
+  }
   virtual void Abort() = 0;
 };
 

@@ -116,34 +116,68 @@ void LedgerImpl::EndTransaction(uint64_t snapshot_seq) {
   if (it != active_snapshots_.end()) active_snapshots_.erase(it);
 }
 
-Status LedgerImpl::CommitTransaction(TransactionImpl& txn) {
-  if (!txn.has_writes()) {
-    // A read-only transaction is validated against the published commits only: serializing it
-    // before the group being written right now is correct, and it writes nothing to journal.
-    std::lock_guard lock(mu_);
-    for (const std::string& key : txn.read_keys()) {
-      auto it = last_write_.find(key);
-      if (it != last_write_.end() && it->second > txn.snapshot_seq()) return OccConflict();
-    }
-    return Status::OK();
+Status LedgerImpl::ValidateReadOnly(const TransactionImpl& txn) {
+  // Serializing a read-only transaction before the groups being built or written right now is
+  // correct, and it writes nothing to the journal.
+  std::lock_guard lock(mu_);
+  for (const std::string& key : txn.read_keys()) {
+    auto it = last_write_.find(key);
+    if (it != last_write_.end() && it->second > txn.snapshot_seq()) return OccConflict();
   }
-  CommitRequest request{&txn};
+  return Status::OK();
+}
+
+bool LedgerImpl::Enqueue(CommitRequest* request) {
   {
     std::lock_guard lock(queue_mu_);
-    if (stopping_) return Status::Internal("ledger is shutting down");
-    queue_.push_back(&request);
+    if (stopping_) return false;
+    queue_.push_back(request);
   }
   queue_cv_.notify_one();
+  return true;
+}
+
+Status LedgerImpl::CommitTransaction(TransactionImpl& txn) {
+  if (!txn.has_writes()) return ValidateReadOnly(txn);
+  CommitRequest request;
+  request.txn = &txn;
+  if (!Enqueue(&request)) return Status::Internal("ledger is shutting down");
   std::unique_lock lock(queue_mu_);
   request.cv.wait(lock, [&] { return request.done; });
   return request.result;
 }
 
-void LedgerImpl::Answer(std::vector<CommitRequest*>& members, std::mutex& mu) {
-  std::lock_guard lock(mu);
-  for (CommitRequest* r : members) {
-    r->done = true;
-    r->cv.notify_one();
+void LedgerImpl::CommitTransactionAsync(TransactionImpl& txn, std::function<void(Status)> done) {
+  if (!txn.has_writes()) {
+    done(ValidateReadOnly(txn));
+    return;
+  }
+  auto request = std::make_unique<CommitRequest>();
+  request->txn = &txn;
+  request->callback = std::move(done);
+  if (!Enqueue(request.get())) {
+    request->callback(Status::Internal("ledger is shutting down"));
+    return;
+  }
+  request.release();  // owned by the queue until answered
+}
+
+void LedgerImpl::Answer(const std::vector<CommitRequest*>& requests) {
+  std::vector<CommitRequest*> callbacks;
+  {
+    std::lock_guard lock(queue_mu_);
+    for (CommitRequest* r : requests) {
+      if (r->callback) {
+        callbacks.push_back(r);
+      } else {
+        r->done = true;
+        r->cv.notify_one();
+      }
+    }
+  }
+  for (CommitRequest* r : callbacks) {
+    r->callback(std::move(r->result));
+    delete r;
   }
 }
 
@@ -180,7 +214,7 @@ void LedgerImpl::CommitterLoop() {
         answered.push_back(r);
       }
     }
-    if (!answered.empty()) Answer(answered, queue_mu_);
+    if (!answered.empty()) Answer(answered);
     if (increment.staged.empty()) continue;
     open.batch.Append(increment.batch);
     open.staged.insert(open.staged.end(), increment.staged.begin(), increment.staged.end());
@@ -201,13 +235,14 @@ void LedgerImpl::WriterLoop() {
       pending_write_.reset();
     }
     WriteGroup(*built);
-    std::lock_guard lock(queue_mu_);
-    for (CommitRequest* r : built->staged) {
-      r->done = true;
-      r->cv.notify_one();
+    // The writer is free before the group is answered, so the committer can hand over the
+    // next group while the callbacks run.
+    {
+      std::lock_guard lock(queue_mu_);
+      writer_busy_ = false;
     }
-    writer_busy_ = false;
     queue_cv_.notify_one();
+    Answer(built->staged);
   }
 }
 

@@ -23,6 +23,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -70,12 +71,17 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   void EndTransaction(uint64_t snapshot_seq);
   // Validates and makes `txn` durable; blocks until done. kConflict on OCC failure.
   Status CommitTransaction(TransactionImpl& txn);
+  // The same without blocking: `done` runs exactly once, inline or on an engine thread, and
+  // the engine touches neither `txn` nor `done` after it returns.
+  void CommitTransactionAsync(TransactionImpl& txn, std::function<void(Status)> done);
 
  private:
   struct CommitRequest {
-    TransactionImpl* txn;
+    TransactionImpl* txn = nullptr;
     Status result;
-    bool done = false;            // guarded by queue_mu_
+    // Asynchronous requests: heap-allocated, answered by calling `callback` and then deleted.
+    std::function<void(Status)> callback;
+    bool done = false;            // synchronous requests; guarded by queue_mu_
     std::condition_variable cv;   // wakes only this request's waiter
   };
   LedgerImpl(std::string name, std::unique_ptr<kv::Store> store, const LedgerOptions& options);
@@ -93,7 +99,13 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   void WriterLoop();
   BuiltGroup BuildGroup(std::vector<CommitRequest*>& group);
   void WriteGroup(BuiltGroup& built);
-  static void Answer(std::vector<CommitRequest*>& members, std::mutex& mu);
+  // Answers every request: wakes synchronous waiters, runs asynchronous callbacks (outside
+  // queue_mu_) and frees their requests.
+  void Answer(const std::vector<CommitRequest*>& requests);
+  // Read-only transactions validate inline against every staged commit.
+  Status ValidateReadOnly(const TransactionImpl& txn);
+  // Queues a writing commit for the committer; false when the ledger is shutting down.
+  bool Enqueue(CommitRequest* request);
   Result<BlockAddress> ResolveTip(const std::optional<BlockAddress>& tip);
   struct ProvableBlock {
     journal::Block block;

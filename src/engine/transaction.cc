@@ -638,6 +638,29 @@ Result<StatementResult> TransactionImpl::Execute(std::string_view statement,
 }
 
 Result<CommitResult> TransactionImpl::Commit(const Hash256& client_digest) {
+  FOLIO_TRY(PrepareCommit(client_digest));
+  Status s = ledger_->CommitTransaction(*this);
+  Close();
+  if (!s.ok()) return s;
+  return CommitResult{digest_.value(), read_ios_, write_ios_};
+}
+
+void TransactionImpl::CommitAsync(const Hash256& client_digest, CommitCallback done) {
+  if (Status s = PrepareCommit(client_digest); !s.ok()) {
+    done(s);
+    return;
+  }
+  ledger_->CommitTransactionAsync(*this, [this, done = std::move(done)](Status s) mutable {
+    Close();
+    if (!s.ok()) {
+      done(s);
+    } else {
+      done(CommitResult{digest_.value(), read_ios_, write_ios_});
+    }
+  });
+}
+
+Status TransactionImpl::PrepareCommit(const Hash256& client_digest) {
   FOLIO_TRY(CheckOpen());
   if (client_digest != digest_.value()) {
     Close();
@@ -652,10 +675,7 @@ Result<CommitResult> TransactionImpl::Commit(const Hash256& client_digest) {
     }
     doc.data_hash = *h;
   }
-  Status s = ledger_->CommitTransaction(*this);
-  Close();
-  if (!s.ok()) return s;
-  return CommitResult{digest_.value(), read_ios_, write_ios_};
+  return Status::OK();
 }
 
 void TransactionImpl::Abort() { Close(); }

@@ -81,6 +81,7 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   Result<StatementResult> Execute(std::string_view statement,
                                   std::span<const ion::Value> parameters) override;
   Result<CommitResult> Commit(const Hash256& client_digest) override;
+  void CommitAsync(const Hash256& client_digest, CommitCallback done) override;
   void Abort() override;
 
   // partiql::Catalog
@@ -157,6 +158,9 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
                          std::optional<storage::Revision> base);
   Status CheckChangedDocumentLimit() const;
   void Close();
+  // Checks the digest and computes the document hashes, off the committer's serial path.
+  // Closes the transaction on failure.
+  Status PrepareCommit(const Hash256& client_digest);
 
   std::shared_ptr<LedgerImpl> ledger_;
   const std::string id_;

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <vector>
 #include <map>
 #include <mutex>
 #include <string>
@@ -19,6 +21,13 @@
 namespace folio::server::testing {
 
 inline Hash256 FakeDigest(std::string_view txn_id) { return Sha256Digest(txn_id); }
+
+// Commits of transactions that ran the statement "DEFER": CommitAsync parks them here instead
+// of completing, until the test runs them (as the real engine completes them later).
+inline std::vector<std::function<void()>>& DeferredCommits() {
+  static std::vector<std::function<void()>> deferred;
+  return deferred;
+}
 
 class FakeTransaction : public engine::Transaction {
  public:
@@ -41,6 +50,8 @@ class FakeTransaction : public engine::Transaction {
       return Status::InvalidArgument("fake statement error");
     } else if (statement == "QUOTA") {
       return Status::LimitExceeded("too many documents");
+    } else if (statement == "DEFER") {
+      defer_ = true;
     } else if (statement == "CONFLICT") {
       conflict_ = true;
       r.write_ios = 1;
@@ -60,6 +71,14 @@ class FakeTransaction : public engine::Transaction {
     r.write_ios = 1;
     return r;
   }
+  void CommitAsync(const Hash256& client_digest, CommitCallback done) override {
+    if (!defer_) {
+      done(Commit(client_digest));
+      return;
+    }
+    DeferredCommits().push_back(
+        [this, client_digest, done = std::move(done)] { done(Commit(client_digest)); });
+  }
   void Abort() override { Close(); }
 
  private:
@@ -72,6 +91,7 @@ class FakeTransaction : public engine::Transaction {
   std::atomic<int>* open_;
   bool closed_ = false;
   bool conflict_ = false;
+  bool defer_ = false;
 };
 
 class FakeLedger : public engine::Ledger {

@@ -1,6 +1,9 @@
 #include "server/handlers.h"
 
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <optional>
 #include <variant>
 
 #include "common/bytes.h"
@@ -154,59 +157,115 @@ HttpResponse Service::ControlError(const WireError& e, std::string_view operatio
 }
 
 HttpResponse Service::Handle(const HttpRequest& request, std::string_view request_id) {
+  // A commit completes on an engine thread: wait for it here (a handler-pool thread).
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<HttpResponse> out;
+  HandleAsync(request, request_id, [&](HttpResponse r) {
+    std::lock_guard lock(mu);
+    out = std::move(r);
+    cv.notify_one();
+  });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return out.has_value(); });
+  return *std::move(out);
+}
+
+void Service::HandleAsync(const HttpRequest& request, std::string_view request_id,
+                          ResponseCallback done) {
   auto start = std::chrono::steady_clock::now();
-  HttpResponse response;
+  auto finish = [this, start, request_id = std::string(request_id),
+                 done = std::move(done)](HttpResponse response) mutable {
+    response.headers.emplace_back("x-amzn-RequestId", std::move(request_id));
+    response.headers.emplace_back("Date", HttpDate(wall_clock_()));
+    metrics_->ObserveRequest(response.operation, response.status, SecondsSince(start));
+    done(std::move(response));
+  };
   std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
   auto amz_target = FindHeader(request.headers, "x-amz-target");
 
   if (path == "/metrics" && request.method == "GET" && !amz_target) {
+    HttpResponse response;
     response.operation = "Metrics";
     response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
     response.body = metrics_->Render(sessions_.active_sessions());
-  } else {
-    bool rest_json = !amz_target.has_value();
-    std::optional<AuthFailure> auth_failure;
-    if (options_.auth_enabled) {
-      SignedRequestView view{request.method, request.target, &request.headers, request.body};
-      AuthOutcome outcome = VerifySigV4(view, options_.credentials, wall_clock_(), options_.verify);
-      auth_failure = outcome.failure;
-    }
-    if (auth_failure) {
-      WireError e = protocol::AuthError(auth_failure->kind, auth_failure->message, rest_json);
-      response = rest_json ? ControlError(e, "Auth") : SessionError(e, "Auth");
-    } else if (rest_json) {
-      response = HandleControl(request);
-    } else {
-      response = HandleSession(request);
+    finish(std::move(response));
+    return;
+  }
+  bool rest_json = !amz_target.has_value();
+  if (options_.auth_enabled) {
+    SignedRequestView view{request.method, request.target, &request.headers, request.body};
+    AuthOutcome outcome = VerifySigV4(view, options_.credentials, wall_clock_(), options_.verify);
+    if (outcome.failure) {
+      WireError e = protocol::AuthError(outcome.failure->kind, outcome.failure->message, rest_json);
+      finish(rest_json ? ControlError(e, "Auth") : SessionError(e, "Auth"));
+      return;
     }
   }
-  response.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
-  response.headers.emplace_back("Date", HttpDate(wall_clock_()));
-  metrics_->ObserveRequest(response.operation, response.status, SecondsSince(start));
-  return response;
+  if (rest_json) {
+    finish(HandleControl(request));
+  } else {
+    HandleSession(request, std::move(finish));
+  }
 }
 
 bool Service::MayBlock(const HttpRequest& request) {
-  if (!FindHeader(request.headers, "x-amz-target")) {
-    return !(request.method == "GET" && request.target.rfind("/metrics", 0) == 0);
-  }
-  return request.body.find("\"CommitTransaction\"") != std::string::npos;
+  if (FindHeader(request.headers, "x-amz-target")) return false;  // commits complete async
+  return !(request.method == "GET" && request.target.rfind("/metrics", 0) == 0);
 }
 
-HttpResponse Service::HandleSession(const HttpRequest& request) {
+void Service::HandleSession(const HttpRequest& request, ResponseCallback done) {
   auto start = std::chrono::steady_clock::now();
   auto target = FindHeader(request.headers, "x-amz-target");
   if (request.method != "POST" || *target != protocol::kSessionTarget) {
-    return SessionError(protocol::UnknownOperation("Unknown operation: X-Amz-Target '" +
-                                                       target->substr(0, 100) + "' with " +
-                                                       request.method +
-                                                       " (expected POST QLDBSession.SendCommand)",
-                                                   false),
-                        "Unknown");
+    done(SessionError(protocol::UnknownOperation("Unknown operation: X-Amz-Target '" +
+                                                     target->substr(0, 100) + "' with " +
+                                                     request.method +
+                                                     " (expected POST QLDBSession.SendCommand)",
+                                                 false),
+                      "Unknown"));
+    return;
   }
   auto parsed = protocol::ParseSendCommand(request.body);
-  if (!parsed.ok()) return SessionError(protocol::SessionErrorFor(parsed.status()), "SendCommand");
+  if (!parsed.ok()) {
+    done(SessionError(protocol::SessionErrorFor(parsed.status()), "SendCommand"));
+    return;
+  }
   protocol::SendCommandRequest& req = *parsed;
+  if (req.command != protocol::Command::kCommitTransaction || !req.session_token) {
+    done(HandleSessionCommand(req, start));
+    return;
+  }
+  std::string transaction_id = req.transaction_id;
+  sessions_.CommitTransactionAsync(
+      *req.session_token, req.transaction_id, req.commit_digest,
+      [this, start, transaction_id = std::move(transaction_id), done = std::move(done)](
+          Result<engine::CommitResult> r, std::shared_ptr<void> keep_alive) mutable {
+        HttpResponse response;
+        if (!r.ok()) {
+          if (r.status().code() == StatusCode::kConflict) metrics_->CountOccConflict();
+          response = SessionError(protocol::SessionErrorFor(r.status()), "CommitTransaction");
+        } else {
+          metrics_->CountCommit();
+          protocol::SendCommandResult result;
+          result.command = protocol::Command::kCommitTransaction;
+          result.transaction_id = std::move(transaction_id);
+          result.commit_digest = r->commit_digest;
+          result.read_ios = r->read_ios;
+          result.write_ios = r->write_ios;
+          result.processing_time_ms = MillisSince(start);
+          response.operation = "CommitTransaction";
+          response.headers.emplace_back("Content-Type",
+                                        std::string(protocol::kSessionContentType));
+          response.body = protocol::SerializeSendCommandResult(result);
+        }
+        response.keep_alive = std::move(keep_alive);
+        done(std::move(response));
+      });
+}
+
+HttpResponse Service::HandleSessionCommand(protocol::SendCommandRequest& req,
+                                           std::chrono::steady_clock::time_point start) {
   std::string_view op = protocol::CommandName(req.command);
 
   if (req.command != protocol::Command::kStartSession && !req.session_token) {

@@ -17,6 +17,7 @@
 
 #include "engine/engine.h"
 #include "protocol/errors.h"
+#include "protocol/session_api.h"
 #include "server/metrics.h"
 #include "server/session_manager.h"
 #include "server/sigv4.h"
@@ -36,6 +37,9 @@ struct HttpResponse {
   std::string body;
   std::string operation;   // for logs and metrics; not sent
   std::string error_type;  // set for errors; for logs
+  // State that must be released on the I/O thread that writes the response (an asynchronously
+  // committed transaction and its session), never on the engine thread that completed it.
+  std::shared_ptr<void> keep_alive;
 };
 
 struct ServiceOptions {
@@ -56,16 +60,24 @@ class Service {
 
   HttpResponse Handle(const HttpRequest& request, std::string_view request_id);
 
-  // Whether Handle may block for long on durable I/O: a session CommitTransaction (it waits for
-  // its commit group's fsync) and control-plane requests (ledger create/delete). A cheap,
-  // conservative classification for the listener, which runs these on its handler pool and
-  // everything else inline on its I/O threads.
+  // Handle without blocking on a commit: `done` runs exactly once, inline or (a session
+  // CommitTransaction) later on an engine thread; it must hand the response to its own thread
+  // (the response's keep_alive must not be released on the engine's thread).
+  using ResponseCallback = std::function<void(HttpResponse)>;
+  void HandleAsync(const HttpRequest& request, std::string_view request_id, ResponseCallback done);
+
+  // Whether HandleAsync may block for long on durable I/O: control-plane requests (ledger
+  // create/delete and the like). A cheap, conservative classification for the listener, which
+  // runs these on its handler pool and everything else on its I/O threads (a session
+  // CommitTransaction does not block: it completes on an engine thread).
   static bool MayBlock(const HttpRequest& request);
 
   SessionManager& sessions() { return sessions_; }
 
  private:
-  HttpResponse HandleSession(const HttpRequest& request);
+  void HandleSession(const HttpRequest& request, ResponseCallback done);
+  HttpResponse HandleSessionCommand(protocol::SendCommandRequest& req,
+                                    std::chrono::steady_clock::time_point start);
   HttpResponse HandleControl(const HttpRequest& request);
   HttpResponse SessionError(const protocol::WireError& e, std::string_view operation);
   HttpResponse ControlError(const protocol::WireError& e, std::string_view operation);

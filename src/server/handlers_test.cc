@@ -315,7 +315,8 @@ TEST_F(HandlersTest, MayBlockClassifiesDurableWork) {
   auto session = [](std::string body) {
     return HttpRequest{"POST", "/", {{"X-Amz-Target", "QLDBSession.SendCommand"}}, std::move(body)};
   };
-  EXPECT_TRUE(Service::MayBlock(session(
+  // A session commit completes asynchronously (HandleAsync): it never blocks an I/O thread.
+  EXPECT_FALSE(Service::MayBlock(session(
       R"({"SessionToken":"t","CommitTransaction":{"TransactionId":"x","CommitDigest":"AA=="}})")));
   EXPECT_FALSE(Service::MayBlock(session(R"({"SessionToken":"t","StartTransaction":{}})")));
   EXPECT_FALSE(Service::MayBlock(session(

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -250,10 +251,39 @@ class Connection : public ConnectionBase,
         });
         return;
       }
-      response = server_->service->Handle(in, request_id);
+      // Usually answered inline; a commit answers later from an engine thread, and its
+      // response is then written back on the connection's strand.
+      auto state = std::make_shared<InlineAnswer>();
+      server_->service->HandleAsync(
+          in, request_id,
+          [self = this->shared_from_this(), state, request_id](HttpResponse r) mutable {
+            {
+              std::lock_guard lock(state->mu);
+              if (state->inline_call) {
+                state->response = std::move(r);
+                return;
+              }
+            }
+            auto executor = self->stream_.get_executor();
+            net::post(executor, [self = std::move(self), r = std::move(r),
+                                 request_id = std::move(request_id)]() mutable {
+              self->Respond(std::move(r), request_id);
+            });
+          });
+      std::lock_guard lock(state->mu);
+      state->inline_call = false;
+      if (!state->response) return;  // answered later
+      response = std::move(*state->response);
     }
     Respond(std::move(response), request_id);
   }
+
+  // Whether HandleAsync answered before returning (then its response is written directly).
+  struct InlineAnswer {
+    std::mutex mu;
+    bool inline_call = true;
+    std::optional<HttpResponse> response;
+  };
 
   void Respond(HttpResponse response, const std::string& request_id) {
     if (server_->stopping) keep_alive_ = false;

@@ -60,6 +60,10 @@ struct SessionManager::Session {
   std::string expired_txn_id;       // last transaction closed by expiry
   std::string last_committed_txn;   // for idempotent commit resends
   engine::CommitResult last_commit;
+  // An asynchronous commit in flight (the transaction is already closed here), and resends of
+  // it that arrived meanwhile; they are answered with its outcome.
+  std::string committing_txn;
+  std::vector<std::pair<Hash256, std::function<void(Result<engine::CommitResult>)>>> resends;
 };
 
 SessionManager::SessionManager(engine::Engine* engine, SessionOptions options, Clock clock)
@@ -245,6 +249,74 @@ Result<engine::CommitResult> SessionManager::CommitTransaction(std::string_view 
   s->last_committed_txn = id;
   s->last_commit = r;
   return r;
+}
+
+void SessionManager::CommitTransactionAsync(std::string_view token,
+                                            std::string_view transaction_id,
+                                            const Hash256& digest, CommitDone done) {
+  Result<std::shared_ptr<Session>> found = Find(token);
+  if (!found.ok()) {
+    done(found.status(), nullptr);
+    return;
+  }
+  std::shared_ptr<Session> s = *std::move(found);
+  std::unique_ptr<engine::Transaction> txn;
+  std::string id;
+  {
+    std::unique_lock slock(s->mu);
+    if (!s->txn && !s->committing_txn.empty() && transaction_id == s->committing_txn) {
+      s->resends.emplace_back(digest, [done = std::move(done)](Result<engine::CommitResult> r) {
+        done(std::move(r), nullptr);
+      });
+      return;
+    }
+    if (!s->txn && !s->last_committed_txn.empty() && transaction_id == s->last_committed_txn) {
+      Result<engine::CommitResult> r = s->last_commit;
+      if (digest != s->last_commit.commit_digest) r = Status::InvalidArgument("Digests don't match");
+      slock.unlock();
+      done(std::move(r), nullptr);
+      return;
+    }
+    if (Status st = CheckTransaction(*s, transaction_id); !st.ok()) {
+      slock.unlock();
+      done(st, nullptr);
+      return;
+    }
+    txn = std::move(s->txn);
+    id = s->txn_id;
+    CloseTransaction(*s);  // the engine closes the transaction on every Commit outcome
+    s->committing_txn = id;
+  }
+  struct Committing {
+    std::shared_ptr<Session> session;
+    std::unique_ptr<engine::Transaction> txn;
+  };
+  auto keep = std::make_shared<Committing>(Committing{std::move(s), std::move(txn)});
+  engine::Transaction* raw = keep->txn.get();
+  raw->CommitAsync(digest, [keep, id = std::move(id), done = std::move(done)](
+                               Result<engine::CommitResult> r) mutable {
+    Session& session = *keep->session;
+    decltype(Session::resends) resends;
+    {
+      std::lock_guard slock(session.mu);
+      if (r.ok()) {
+        session.last_committed_txn = id;
+        session.last_commit = *r;
+      }
+      session.committing_txn.clear();
+      resends.swap(session.resends);
+    }
+    for (auto& [resent_digest, answer] : resends) {
+      if (!r.ok()) {
+        answer(r.status());
+      } else if (resent_digest != r->commit_digest) {
+        answer(Status::InvalidArgument("Digests don't match"));
+      } else {
+        answer(*r);
+      }
+    }
+    done(std::move(r), std::move(keep));
+  });
 }
 
 Status SessionManager::AbortTransaction(std::string_view token) {

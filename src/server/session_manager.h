@@ -80,6 +80,14 @@ class SessionManager {
   Result<engine::CommitResult> CommitTransaction(std::string_view token,
                                                  std::string_view transaction_id,
                                                  const Hash256& digest);
+  // CommitTransaction without blocking: `done` runs exactly once, inline or later on an engine
+  // thread. `keep_alive` owns the committed transaction and its session (and so the ledger):
+  // `done` must hand it to its own thread to release, never drop it on the engine's thread.
+  // A resend of the transaction's commit while it is in flight is answered when it completes.
+  using CommitDone =
+      std::function<void(Result<engine::CommitResult>, std::shared_ptr<void> keep_alive)>;
+  void CommitTransactionAsync(std::string_view token, std::string_view transaction_id,
+                              const Hash256& digest, CommitDone done);
   Status AbortTransaction(std::string_view token);
   Status EndSession(std::string_view token);
 

@@ -95,6 +95,54 @@ TEST_F(SessionManagerTest, OccConflictClosesTransactionAndSessionStaysUsable) {
   EXPECT_TRUE(sm.CommitTransaction(tok, txn2, FakeDigest(txn2)).ok());
 }
 
+TEST_F(SessionManagerTest, AsyncCommitAnswersResendsWhenItCompletes) {
+  SessionManager m = Make();
+  std::string token = *m.StartSession("l1");
+  std::string txn = *m.StartTransaction(token);
+  ASSERT_TRUE(m.ExecuteStatement(token, txn, "DEFER", {}).ok());
+  testing::DeferredCommits().clear();
+
+  struct Answer {
+    bool called = false;
+    Result<engine::CommitResult> result = Status::Internal("unset");
+    bool kept_alive = false;
+  };
+  auto commit = [&](const Hash256& digest, Answer* a) {
+    m.CommitTransactionAsync(token, txn, digest,
+                             [a](Result<engine::CommitResult> r, std::shared_ptr<void> keep) {
+                               a->called = true;
+                               a->result = std::move(r);
+                               a->kept_alive = keep != nullptr;
+                             });
+  };
+  Answer first, resend, wrong;
+  commit(FakeDigest(txn), &first);
+  commit(FakeDigest(txn), &resend);                  // while in flight
+  commit(Sha256Digest("something else"), &wrong);  // while in flight
+  EXPECT_FALSE(first.called);
+  EXPECT_FALSE(resend.called);
+  EXPECT_FALSE(wrong.called);
+  ASSERT_EQ(testing::DeferredCommits().size(), 1u);
+
+  testing::DeferredCommits()[0]();
+  testing::DeferredCommits().clear();
+  ASSERT_TRUE(first.called);
+  ASSERT_TRUE(first.result.ok()) << first.result.status().ToString();
+  EXPECT_TRUE(first.kept_alive);  // the committed transaction travels with the answer
+  ASSERT_TRUE(resend.called);
+  ASSERT_TRUE(resend.result.ok());
+  EXPECT_EQ(resend.result->commit_digest, first.result->commit_digest);
+  ASSERT_TRUE(wrong.called);
+  EXPECT_EQ(wrong.result.status().code(), StatusCode::kInvalidArgument);
+
+  Answer later;  // a resend after completion is answered at once, idempotently
+  commit(FakeDigest(txn), &later);
+  ASSERT_TRUE(later.called);
+  ASSERT_TRUE(later.result.ok());
+  EXPECT_FALSE(later.kept_alive);
+  EXPECT_TRUE(m.StartTransaction(token).ok());
+}
+
 TEST_F(SessionManagerTest, Paging) {
   auto sm = Make();
   std::string tok = *sm.StartSession("l1");

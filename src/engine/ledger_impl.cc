@@ -432,7 +432,7 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       continue;
     }
     journal::Block block = std::move(builder).Take();
-    Result<journal::JournalTip> next = journal_->Append(tip, block, txn_batch);
+    Result<journal::JournalTip> next = journal_->AppendBlock(tip, block, txn_batch);
     if (!next.ok()) {
       fail(*request, next.status());
       continue;
@@ -464,6 +464,7 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
   }
 
   if (staged.empty()) return built;
+  journal_->StageTip(tip, batch);
   build_tip_ = tip;
   if (catalog) {
     build_catalog_ = catalog;

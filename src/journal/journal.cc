@@ -153,6 +153,17 @@ JournalTip Journal::tip() const {
 
 Result<JournalTip> Journal::Append(const JournalTip& base, Block& block,
                                    kv::WriteBatch& batch) const {
+  FOLIO_ASSIGN_OR_RETURN(JournalTip t, AppendBlock(base, block, batch));
+  StageTip(t, batch);
+  return t;
+}
+
+void Journal::StageTip(const JournalTip& tip, kv::WriteBatch& batch) const {
+  batch.Put(TipKey(), EncodeTipRecord(tip, strand_id_));
+}
+
+Result<JournalTip> Journal::AppendBlock(const JournalTip& base, Block& block,
+                                        kv::WriteBatch& batch) const {
   const uint64_t seq = base.size;
   FOLIO_TRY(SealBlock(block, BlockAddress{strand_id_, seq}, base.last_block_hash));
   Bytes bytes = ion::WriteBinary(block.ToIon());
@@ -173,7 +184,6 @@ Result<JournalTip> Journal::Append(const JournalTip& base, Block& block,
   t.peaks.emplace_back(level, carry);
   t.size = seq + 1;
   t.last_block_hash = block.block_hash;
-  batch.Put(TipKey(), EncodeTipRecord(t, strand_id_));
   return t;
 }
 

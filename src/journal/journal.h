@@ -3,7 +3,8 @@
 //
 // Write path (the engine's single committer):
 //   JournalTip t = journal.tip();
-//   for each transaction in the group:  FOLIO_ASSIGN_OR_RETURN(t, journal.Append(t, block, batch));
+//   for each transaction in the group:  FOLIO_ASSIGN_OR_RETURN(t, journal.AppendBlock(t, block, batch));
+//   journal.StageTip(t, batch);         // once per batch (Append = AppendBlock + StageTip)
 //   store.Write(batch, {.sync = true})  // block + Merkle nodes + tip record + engine state, atomic
 //   journal.Publish(t);                 // only after the write succeeded
 // Append never changes the Journal: a failed write simply drops the staged tip.
@@ -68,6 +69,11 @@ class Journal {
   // and adds its bytes, its new Merkle nodes and the tip record to `batch`. Returns the tip
   // after it. Does not change the Journal. Errors: kInvalidArgument (from SealBlock).
   Result<JournalTip> Append(const JournalTip& base, Block& block, kv::WriteBatch& batch) const;
+  // Append without the tip record: a batch of several blocks needs only its last tip, staged
+  // with StageTip (a batch with blocks but without the tip record is not a valid journal).
+  Result<JournalTip> AppendBlock(const JournalTip& base, Block& block, kv::WriteBatch& batch) const;
+  // Adds the tip record of `tip` to `batch`.
+  void StageTip(const JournalTip& tip, kv::WriteBatch& batch) const;
   // Makes `tip` the published tip once the batch holding its appends is durable.
   // Errors: kFailedPrecondition if `tip` does not extend the published tip.
   Status Publish(const JournalTip& tip);

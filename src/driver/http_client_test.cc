@@ -296,5 +296,28 @@ TEST(HttpClient, SilentServerTimesOut) {
   EXPECT_LT(took, std::chrono::milliseconds(5000));
 }
 
+TEST(HttpClient, TricklingResponseStillTimesOutAtTheDeadline) {
+  // Each byte arrives well within the timeout, but the whole response does not.
+  TestServer server([&](int fd, int) {
+    if (ReadRequest(fd).empty()) return;
+    std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x');
+    for (char c : response) {
+      if (server.stopping()) return;
+      SendText(fd, std::string_view(&c, 1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+  });
+  auto c = HttpClient::Create(server.endpoint(), Timeout(300));
+  ASSERT_TRUE(c.ok());
+  auto start = std::chrono::steady_clock::now();
+  auto r = (*c)->Send("POST", "/", kHeaders, "{}");
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.status().code(), StatusCode::kIOError);
+  EXPECT_NE(r.status().message().find("timed out after 300 ms"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_GE(took, std::chrono::milliseconds(290));
+  EXPECT_LT(took, std::chrono::milliseconds(2000));  // the whole trickle takes ~6 s
+}
+
 }  // namespace
 }  // namespace folio::driver

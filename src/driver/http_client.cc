@@ -17,9 +17,9 @@
 #include <charconv>
 #include <climits>
 #include <filesystem>
-#include <sstream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <vector>
 
 namespace folio::driver {
@@ -68,7 +68,6 @@ struct Connection {
     ioc.run();
   }
 };
-
 
 using Clock = std::chrono::steady_clock;
 
@@ -207,8 +206,8 @@ class ResponseParser : public http::basic_parser<false> {
 };
 
 bool IsKnownMethod(std::string_view m) {
-  return m == "GET" || m == "POST" || m == "PUT" || m == "DELETE" || m == "HEAD" ||
-         m == "PATCH" || m == "OPTIONS";
+  return m == "GET" || m == "POST" || m == "PUT" || m == "DELETE" || m == "HEAD" || m == "PATCH" ||
+         m == "OPTIONS";
 }
 
 std::string_view TrimOws(std::string_view v) {

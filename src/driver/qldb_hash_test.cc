@@ -80,8 +80,13 @@ TEST(QldbHash, DigestIsOrderSensitive) {
 TEST(QldbHash, RepeatedAndAlternatingStatementsHashLikeFreshOnes) {
   // AddStatement remembers the last statement's hash; every sequence must still match a digest
   // folded from HashString directly.
-  const std::vector<std::string> statements = {"INSERT INTO Person ?", "INSERT INTO Person ?", "",
-                                               "SELECT 1", "INSERT INTO Person ?", "", ""};
+  const std::vector<std::string> statements = {"INSERT INTO Person ?",
+                                               "INSERT INTO Person ?",
+                                               "",
+                                               "SELECT 1",
+                                               "INSERT INTO Person ?",
+                                               "",
+                                               ""};
   CommitDigestBuilder b("8A8yFbEVNTxFPXDdhYR9Ot");
   Hash256 expected = HashString("8A8yFbEVNTxFPXDdhYR9Ot");
   for (const std::string& s : statements) {

@@ -113,9 +113,8 @@ class Exchange {
     headers.reserve(6);
     headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
     headers.emplace_back("X-Amz-Target", "QLDBSession.SendCommand");
-    FOLIO_ASSIGN_OR_RETURN(response_,
-                           service.Call("POST", "/", std::move(headers),
-                                        std::string_view(sb.GetString(), sb.GetSize())));
+    FOLIO_ASSIGN_OR_RETURN(response_, service.Call("POST", "/", std::move(headers),
+                                                   std::string_view(sb.GetString(), sb.GetSize())));
     doc_.ParseInsitu(response_.data());
     if (doc_.HasParseError() || !doc_.IsObject()) return Malformed("not a JSON object");
     if (!doc_.HasMember(command) || !doc_[command].IsObject()) {

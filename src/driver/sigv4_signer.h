@@ -64,12 +64,12 @@ class SigningKeyCache {
 
  private:
   mutable std::mutex mu_;
-  bool valid_ = false;     // GUARDED_BY(mu_)
-  std::string secret_;     // GUARDED_BY(mu_)
-  std::string date_;       // GUARDED_BY(mu_)
-  std::string region_;     // GUARDED_BY(mu_)
-  std::string service_;    // GUARDED_BY(mu_)
-  Hash256 key_{};          // GUARDED_BY(mu_)
+  bool valid_ = false;       // GUARDED_BY(mu_)
+  std::string secret_;       // GUARDED_BY(mu_)
+  std::string date_;         // GUARDED_BY(mu_)
+  std::string region_;       // GUARDED_BY(mu_)
+  std::string service_;      // GUARDED_BY(mu_)
+  Hash256 key_{};            // GUARDED_BY(mu_)
   int64_t derivations_ = 0;  // GUARDED_BY(mu_)
 };
 

@@ -148,10 +148,8 @@ TEST(SigV4Signer, CachedSigningEqualsUncachedAcrossMidnight) {
 }
 
 TEST(SigV4Signer, PostVanillaCanonicalRequestIsTheOfficialOne) {
-  RequestToSign req{"POST",
-                    "/",
-                    {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}},
-                    ""};
+  RequestToSign req{
+      "POST", "/", {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}}, ""};
   EXPECT_EQ(CanonicalRequest(req),
             "POST\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
             "host;x-amz-date\n"

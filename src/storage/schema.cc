@@ -1,5 +1,9 @@
 #include "storage/schema.h"
 
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
 #include "ion/ion.h"
 
 namespace folio::storage {
@@ -131,7 +135,70 @@ std::string_view DocIdOfIndexKey(std::string_view key) { return key.substr(key.s
 std::string_view DocIdOfCurrentKey(std::string_view key) { return key.substr(key.size() - 22); }
 }  // namespace keys
 
-Result<Hash256> IndexKeyHash(const Value& v) { return ion::IonHashSha256(v); }
+namespace {
+
+// The double nearest the exact decimal value coefficient * 10^exponent (strtod rounds
+// correctly), so equal numbers of any type agree; +0 for every zero.
+double NearestDouble(const ion::Int& coefficient, int32_t exponent) {
+  std::string text = coefficient.ToString() + "e" + std::to_string(exponent);
+  double d = std::strtod(text.c_str(), nullptr);
+  return d == 0 ? 0.0 : d;
+}
+
+}  // namespace
+
+Value IndexKeyValue(const Value& v) {
+  if (v.is_null()) return Value::Null();
+  switch (v.type()) {
+    case ion::Type::kInt: return Value::Float(NearestDouble(v.as_int(), 0));
+    case ion::Type::kDecimal: {
+      const ion::Decimal& d = v.as_decimal();
+      return Value::Float(NearestDouble(d.coefficient, d.exponent));
+    }
+    case ion::Type::kFloat: {
+      double d = v.as_float();
+      if (std::isnan(d)) return Value::Float(std::numeric_limits<double>::quiet_NaN());
+      return Value::Float(d == 0 ? 0.0 : d);
+    }
+    case ion::Type::kString:
+      if (v.annotations().empty()) return v;
+      return Value::String(v.as_string());
+    case ion::Type::kSymbol:
+      if (!v.as_symbol().has_text) return Value::Sym(v.as_symbol());
+      return Value::String(std::string(v.text()));
+    case ion::Type::kClob:
+    case ion::Type::kBlob: return Value::Blob(v.as_bytes());
+    case ion::Type::kTimestamp:
+      return Value::Time(ion::Timestamp::FromEpochMillis(v.as_timestamp().ToEpochMillis()));
+    case ion::Type::kList:
+    case ion::Type::kSexp: {
+      Value::Elements elements;
+      elements.reserve(v.elements().size());
+      for (const Value& e : v.elements()) elements.push_back(IndexKeyValue(e));
+      return v.type() == ion::Type::kList ? Value::List(std::move(elements))
+                                          : Value::Sexp(std::move(elements));
+    }
+    case ion::Type::kStruct: {
+      Value::Fields fields;
+      fields.reserve(v.fields().size());
+      for (const ion::Field& f : v.fields()) fields.push_back({f.name, IndexKeyValue(f.value)});
+      return Value::Struct(std::move(fields));
+    }
+    default: {
+      Value copy = v;
+      copy.annotations().clear();
+      return copy;
+    }
+  }
+}
+
+Result<Hash256> IndexKeyHash(const Value& v) {
+  // Strings, the usual key, are their own key value.
+  if (v.type() == ion::Type::kString && !v.is_null() && v.annotations().empty()) {
+    return ion::IonHashSha256(v);
+  }
+  return ion::IonHashSha256(IndexKeyValue(v));
+}
 
 Value Revision::Metadata() const {
   Value m = Value::Struct();

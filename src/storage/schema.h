@@ -69,8 +69,14 @@ std::string_view DocIdOfIndexKey(std::string_view key);
 std::string_view DocIdOfCurrentKey(std::string_view key);
 }  // namespace keys
 
-// The key under which a value is indexed: the Ion hash of the value, so that Ion-equal values
-// share one key. Fails for symbols with unknown text.
+// The value an index files `v` under. Every two values PartiQL's `=` finds equal map to the
+// same key value: numbers (int, decimal, float) become the float nearest their exact value (one
+// +0, one NaN), text becomes a string, lobs a blob, timestamps their UTC millisecond, nulls an
+// untyped null, annotations are dropped, and containers are mapped element by element. Values
+// that are not equal may share a key value, so an index lookup re-checks its predicate.
+ion::Value IndexKeyValue(const ion::Value& v);
+// The key under which a value is indexed: the Ion hash of IndexKeyValue(v). Fails for symbols
+// with unknown text.
 Result<Hash256> IndexKeyHash(const ion::Value& v);
 
 // A document revision in the committed-view shape:

@@ -4,6 +4,7 @@
 
 #include "fmt/format.h"
 #include "ion/ion.h"
+#include "partiql/compare.h"
 
 namespace folio::partiql::testing {
 namespace {
@@ -65,8 +66,9 @@ class MemSource : public TableSource {
     return Each([&](const ion::Value& v, std::string_view id) -> Status {
       const ion::Value* at = AtPath(v, path);
       if (at == nullptr) return Status::OK();
+      // As a real index: finds what PartiQL's `=` finds (1 = 1.0, 'a' = `a`, instants).
       for (const auto& k : keys) {
-        if (*at == k) return fn(Row{v, id});
+        if (PartiqlEquals(*at, k)) return fn(Row{v, id});
       }
       return Status::OK();
     });

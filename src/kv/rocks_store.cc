@@ -9,6 +9,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <map>
+#include <mutex>
 #include <utility>
 
 namespace folio::kv {
@@ -98,6 +100,23 @@ RocksStore::~RocksStore() {
   if (impl_ && impl_->db) impl_->db->Close().PermitUncheckedError();
 }
 
+namespace {
+
+// One block cache per requested size for the whole process; kept while any store uses it.
+std::shared_ptr<rocksdb::Cache> SharedBlockCache(size_t bytes) {
+  static std::mutex mu;
+  static std::map<size_t, std::weak_ptr<rocksdb::Cache>> caches;
+  std::lock_guard lock(mu);
+  std::shared_ptr<rocksdb::Cache> cache = caches[bytes].lock();
+  if (!cache) {
+    cache = rocksdb::NewLRUCache(bytes);
+    caches[bytes] = cache;
+  }
+  return cache;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
                                                      const RocksOptions& options) {
   rocksdb::Options o;
@@ -107,14 +126,16 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   o.write_buffer_size = options.write_buffer_bytes;
   o.max_write_buffer_number = options.max_write_buffers;
   o.IncreaseParallelism(options.background_threads);
+  // LZ4 on every level: point reads that miss the block cache decompress a block each, and
+  // ZSTD (RocksDB 7.8 creates a decompression context per block) made them ~10x slower.
   o.compression = rocksdb::kLZ4Compression;
-  o.bottommost_compression = rocksdb::kZSTD;
+  o.bottommost_compression = rocksdb::kLZ4Compression;
   // Recover to the last consistent point of the WAL: a torn tail record from a crash is
   // dropped, any other damage is an error.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
 
   rocksdb::BlockBasedTableOptions t;
-  t.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  t.block_cache = SharedBlockCache(options.block_cache_bytes);
   t.cache_index_and_filter_blocks = true;
   t.pin_l0_filter_and_index_blocks_in_cache = true;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits_per_key, false));

@@ -2,8 +2,8 @@
 //
 // Tuned for a single-node ledger: WAL always on, every Write synced unless the caller asks
 // otherwise, bloom filters on every table file, index and filter blocks charged to one bounded
-// LRU block cache, so memory use stays bounded by roughly
-// block_cache_bytes + max_write_buffers * write_buffer_bytes. Thread-safe.
+// LRU block cache shared by every store of the process, so memory use stays bounded by roughly
+// block_cache_bytes + stores * max_write_buffers * write_buffer_bytes. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -16,8 +16,11 @@ namespace folio::kv {
 struct RocksOptions {
   // Create the database if the directory holds none. Default: true.
   bool create_if_missing = true;
-  // Shared LRU block cache, including index and filter blocks. Default: 64 MiB.
-  size_t block_cache_bytes = size_t{64} << 20;
+  // LRU block cache, including index and filter blocks, shared by all stores of the process
+  // that ask for the same size (a ledger per store: many ledgers share one bound). Default:
+  // 512 MiB, an upper bound filled only as data is read (PostgreSQL's baseline runs with 1 GiB
+  // of shared buffers).
+  size_t block_cache_bytes = size_t{512} << 20;
   // Memtable size before a flush. Default: 32 MiB.
   size_t write_buffer_bytes = size_t{32} << 20;
   // At most this many memtables (active + immutable). Default: 2.

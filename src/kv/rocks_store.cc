@@ -6,6 +6,7 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -130,6 +131,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   // ZSTD (RocksDB 7.8 creates a decompression context per block) made them ~10x slower.
   o.compression = rocksdb::kLZ4Compression;
   o.bottommost_compression = rocksdb::kLZ4Compression;
+  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(2));
   // Recover to the last consistent point of the WAL: a torn tail record from a crash is
   // dropped, any other damage is an error.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;

@@ -1,11 +1,8 @@
 #include "driver/sigv4_signer.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <initializer_list>
 
 namespace folio::driver {
 namespace {
@@ -81,56 +78,6 @@ void AppendHexLower(const Hash256& h, std::string& out) {
     out.push_back(kHex[b >> 4]);
     out.push_back(kHex[b & 15]);
   }
-}
-
-// SHA-256 through an algorithm fetched once and a per-thread digest context, which avoids the
-// implicit fetch (a locked lookup) and the context allocation of OpenSSL's one-shot functions.
-const EVP_MD* Sha256Md() {
-  static const EVP_MD* md = [] {
-    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return fetched != nullptr ? fetched : EVP_sha256();
-  }();
-  return md;
-}
-
-struct ThreadDigestContext {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~ThreadDigestContext() { EVP_MD_CTX_free(ctx); }
-};
-
-Hash256 Sha256Of(std::initializer_list<std::string_view> parts) {
-  thread_local ThreadDigestContext t;
-  EVP_MD_CTX* ctx = t.ctx;
-  if (ctx == nullptr || EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1) {
-    std::abort();  // OpenSSL cannot provide SHA-256: nothing sensible to do.
-  }
-  for (std::string_view p : parts) EVP_DigestUpdate(ctx, p.data(), p.size());
-  Hash256 out;
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, out.data(), &len);
-  return out;
-}
-
-std::string_view View(const Hash256& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
-// HMAC-SHA256 (RFC 2104, block size 64).
-Hash256 Hmac(std::string_view key, std::string_view msg) {
-  uint8_t block[64] = {};
-  if (key.size() > sizeof(block)) {
-    Hash256 k = Sha256Of({key});
-    std::memcpy(block, k.data(), k.size());
-  } else {
-    std::memcpy(block, key.data(), key.size());
-  }
-  char ipad[64], opad[64];
-  for (size_t i = 0; i < sizeof(block); ++i) {
-    ipad[i] = static_cast<char>(block[i] ^ 0x36);
-    opad[i] = static_cast<char>(block[i] ^ 0x5c);
-  }
-  Hash256 inner = Sha256Of({std::string_view(ipad, 64), msg});
-  return Sha256Of({std::string_view(opad, 64), View(inner)});
 }
 
 void AppendTwoDigits(unsigned v, std::string& out) {
@@ -219,7 +166,7 @@ void AppendCanonicalRequest(std::string_view method, std::string_view target,
   out.push_back('\n');
   out.append(signed_headers);
   out.push_back('\n');
-  AppendHexLower(Sha256Of({body}), out);
+  AppendHexLower(Sha256Digest(body), out);
 }
 
 }  // namespace
@@ -269,7 +216,7 @@ std::string StringToSign(std::string_view amz_date, std::string_view region,
   out.push_back('/');
   out.append(service);
   out.append("/aws4_request\n");
-  AppendHexLower(Sha256Of({creq}), out);
+  AppendHexLower(Sha256Digest(creq), out);
   return out;
 }
 
@@ -277,10 +224,10 @@ Hash256 DeriveSigningKey(std::string_view secret_access_key, std::string_view da
                          std::string_view region, std::string_view service) {
   std::string k0 = "AWS4";
   k0.append(secret_access_key);
-  Hash256 k = Hmac(k0, date);
-  k = Hmac(View(k), region);
-  k = Hmac(View(k), service);
-  return Hmac(View(k), "aws4_request");
+  Hash256 k = HmacSha256(k0, date);
+  k = HmacSha256(k, region);
+  k = HmacSha256(k, service);
+  return HmacSha256(k, "aws4_request");
 }
 
 Hash256 SigningKeyCache::Get(std::string_view secret_access_key, std::string_view date,
@@ -338,7 +285,7 @@ void SignHeaders(std::string_view method, std::string_view target, HeaderList& h
   auth.append("/aws4_request, SignedHeaders=");
   auth.append(signed_headers);
   auth.append(", Signature=");
-  AppendHexLower(Hmac(View(key), sts), auth);
+  AppendHexLower(HmacSha256(key, sts), auth);
   headers.emplace_back("Authorization", std::move(auth));
 }
 

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
+#include <random>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -36,14 +38,29 @@ namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
 std::string NewRequestId() {
+  // Unique, not secret (it names a request in logs and responses): a per-thread generator
+  // seeded once from the OS, so a request costs no call into OpenSSL's locked DRBG.
+  thread_local std::mt19937_64 rng = [] {
+    uint64_t seed[4];
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(seed), sizeof(seed)) != 1) std::abort();
+    std::seed_seq seq{seed[0], seed[1], seed[2], seed[3]};
+    return std::mt19937_64(seq);
+  }();
   uint8_t b[16];
-  if (RAND_bytes(b, sizeof(b)) != 1) std::abort();
-  b[6] = (b[6] & 0x0F) | 0x40;
-  b[8] = (b[8] & 0x3F) | 0x80;
-  return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-"
-                     "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-                     b[12], b[13], b[14], b[15]);
+  uint64_t hi = rng(), lo = rng();
+  std::memcpy(b, &hi, 8);
+  std::memcpy(b + 8, &lo, 8);
+  b[6] = (b[6] & 0x0F) | 0x40;  // UUID version 4
+  b[8] = (b[8] & 0x3F) | 0x80;  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 15]);
+  }
+  return out;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <set>
 #include <thread>
 
 #include "common/bytes.h"
@@ -183,6 +184,18 @@ class ListenerTest : public ::testing::Test {
   std::unique_ptr<HttpServer> server_;
   std::thread runner_;
 };
+
+TEST(RequestIdTest, IsAUniqueVersion4Uuid) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = NewRequestId();
+    ASSERT_EQ(id.size(), 36u);
+    for (size_t dash : {8u, 13u, 18u, 23u}) EXPECT_EQ(id[dash], '-');
+    EXPECT_EQ(id[14], '4');
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+    EXPECT_TRUE(seen.insert(id).second) << id;
+  }
+}
 
 TEST_F(ListenerTest, PendingCommitsDoNotHoldTheIoThread) {
   // Eight commits wait for each other; one I/O thread and no handler pool still admit all.

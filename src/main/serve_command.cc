@@ -273,8 +273,8 @@ void RegisterServeCommand(CLI::App& app) {
                   "Serve HTTPS with a self-signed certificate kept in <data-dir>/tls");
   serve->add_option("--threads", flags->threads, "I/O threads")->capture_default_str();
   serve->add_option("--handler-threads", flags->handler_threads,
-                    "Request handler threads: bounds concurrent commits sharing one fsync "
-                    "(0: handle on the I/O threads)")
+                    "Threads for control-plane requests that may block, e.g. ledger creation "
+                    "(0: handle on the I/O threads; session commits never block a thread)")
       ->capture_default_str();
   serve->add_flag("--no-auth", flags->no_auth, "Accept requests without verifying SigV4");
   serve->add_option("--max-body-bytes", flags->max_body_bytes, "Largest accepted request body")

@@ -1,7 +1,8 @@
 // The HTTP(S) listener: Boost.Beast over Asio with a small I/O thread pool and a separate pool
-// of handler threads. It only reads requests, calls Service::Handle (a pure function of the
-// request) inline, or on a handler thread when it may block on a durable commit
-// (Service::MayBlock), writes responses and manages connections: keep-alive, a body size limit
+// of handler threads. It only reads requests, calls Service::HandleAsync inline (a session
+// commit answers later from the engine's writer thread, posted back to the connection's strand)
+// or, for control-plane requests that may block (Service::MayBlock), Service::Handle on a
+// handler thread, writes responses and manages connections: keep-alive, a body size limit
 // (413, then the connection closes; the server keeps serving), read/idle timeouts, optional TLS,
 // a periodic session sweep, structured log lines and graceful shutdown (stop accepting, finish
 // in-flight requests, close idle connections).
@@ -30,10 +31,10 @@ struct ListenerOptions {
   std::string address = "127.0.0.1";               // Default: loopback only
   uint16_t port = 8777;                             // Default: 8777; 0 picks a free port
   int threads = 4;                                  // Default: 4
-  // Threads that run Service::Handle for requests that may block (Service::MayBlock), off the
-  // I/O threads: a CommitTransaction blocks its thread until the commit group is durable, so
-  // this bounds the number of commits that can share one group (fsync). 0 runs every handler
-  // inline on the I/O threads.
+  // Threads that run Service::Handle for requests that may block (Service::MayBlock: the
+  // control plane, e.g. creating or deleting a ledger), off the I/O threads. Session commits
+  // never block a thread (they complete asynchronously). 0 runs every handler inline on the
+  // I/O threads.
   int handler_threads = 64;                         // Default: 64
   size_t max_body_bytes = 2 * 1024 * 1024;          // Default: 2 MiB
   std::chrono::seconds read_timeout{30};            // Default: 30 s to receive a request

@@ -45,6 +45,8 @@ struct ServeFlags {
   std::string default_ledger = "default";
   int transaction_timeout_ms = 30000;
   size_t max_sessions_per_ledger = 3000;
+  double max_session_rps = 0;
+  size_t max_pending_commits = 0;
 };
 
 Status ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
@@ -180,6 +182,11 @@ int RunServe(const ServeFlags& f) {
   }
   service_options.sessions.transaction_timeout = std::chrono::milliseconds(f.transaction_timeout_ms);
   service_options.sessions.max_sessions_per_ledger = f.max_sessions_per_ledger;
+  if (!(f.max_session_rps >= 0) || f.max_session_rps > 1e9) {
+    return fail(Status::InvalidArgument("--max-session-rps must be between 0 and 1e9"));
+  }
+  service_options.max_session_requests_per_second = f.max_session_rps;
+  service_options.sessions.max_pending_commits_per_ledger = f.max_pending_commits;
   std::optional<server::Credential> shown;
   if (!f.access_key_id.empty() || !f.secret_access_key.empty()) {
     if (f.access_key_id.empty() || f.secret_access_key.empty()) {
@@ -286,6 +293,14 @@ void RegisterServeCommand(CLI::App& app) {
       ->capture_default_str();
   serve->add_option("--max-sessions-per-ledger", flags->max_sessions_per_ledger,
                     "Sessions per ledger that may run transactions (QLDB quota: 3000)")
+      ->capture_default_str();
+  serve->add_option("--max-session-rps", flags->max_session_rps,
+                    "Session API requests per second per access key, over which requests get "
+                    "RateExceededException (0: no limit)")
+      ->capture_default_str();
+  serve->add_option("--max-pending-commits", flags->max_pending_commits,
+                    "Commits in progress per ledger, over which a commit gets "
+                    "CapacityExceededException (HTTP 503, retried by the drivers; 0: no limit)")
       ->capture_default_str();
   serve->add_flag("--quiet", flags->quiet, "Do not log one line per request");
   serve->callback([flags] { ExitCode() = RunServe(*flags); });

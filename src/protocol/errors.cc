@@ -34,6 +34,10 @@ WireError SessionLimitExceeded(std::string message) {
   return {"LimitExceededException", 400, std::move(message), ""};
 }
 
+WireError SessionRateExceeded(std::string message) {
+  return {"RateExceededException", 400, std::move(message), ""};
+}
+
 namespace {
 WireError Resource(std::string_view type, int http, const std::string& m,
                    std::string_view resource_type, std::string_view resource_name) {

@@ -32,6 +32,8 @@ WireError SessionErrorFor(const Status& status);
 
 // The session-count quota (3000 active sessions per ledger), raised on StartTransaction.
 WireError SessionLimitExceeded(std::string message);
+// RateExceededException (400): the caller's request rate is over the server's limit.
+WireError SessionRateExceeded(std::string message);
 
 // QLDB control plane (rest-json) error for a non-OK status; `resource_type` ("LEDGER") and
 // `resource_name` fill the modeled members when the exception has them.

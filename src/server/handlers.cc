@@ -132,7 +132,13 @@ Service::Service(engine::Engine* engine, ServiceOptions options, Metrics* metric
       metrics_(metrics),
       wall_clock_(wall_clock ? std::move(wall_clock)
                              : [] { return std::chrono::system_clock::now(); }),
-      sessions_(engine, options_.sessions, std::move(steady_clock)) {}
+      sessions_(engine, options_.sessions, steady_clock) {
+  if (options_.max_session_requests_per_second > 0) {
+    rate_limiter_ = std::make_unique<RateLimiter>(options_.max_session_requests_per_second,
+                                                  options_.max_session_requests_per_second,
+                                                  std::move(steady_clock));
+  }
+}
 
 HttpResponse Service::SessionError(const WireError& e, std::string_view operation) {
   HttpResponse r;
@@ -193,6 +199,7 @@ void Service::HandleAsync(const HttpRequest& request, std::string_view request_i
     return;
   }
   bool rest_json = !amz_target.has_value();
+  std::string caller;
   if (options_.auth_enabled) {
     SignedRequestView view{request.method, request.target, &request.headers, request.body};
     AuthOutcome outcome = VerifySigV4(view, options_.credentials, wall_clock_(), options_.verify);
@@ -201,6 +208,11 @@ void Service::HandleAsync(const HttpRequest& request, std::string_view request_i
       finish(rest_json ? ControlError(e, "Auth") : SessionError(e, "Auth"));
       return;
     }
+    caller = outcome.access_key_id.value_or("");
+  }
+  if (!rest_json && rate_limiter_ && !rate_limiter_->TryAcquire(caller)) {
+    finish(SessionError(protocol::SessionRateExceeded("Rate exceeded"), "SendCommand"));
+    return;
   }
   if (rest_json) {
     finish(HandleControl(request));

@@ -19,6 +19,7 @@
 #include "protocol/errors.h"
 #include "protocol/session_api.h"
 #include "server/metrics.h"
+#include "server/rate_limiter.h"
 #include "server/session_manager.h"
 #include "server/sigv4.h"
 
@@ -48,6 +49,9 @@ struct ServiceOptions {
   VerifyOptions verify;          // Default: service qldb, any region, +-5 min skew
   SessionOptions sessions;
   std::string region = "us-east-1";
+  // Session API requests per second per caller (token bucket, burst of one second's worth);
+  // over it: RateExceededException. 0: no limit.
+  double max_session_requests_per_second = 0;  // Default: no limit
 };
 
 class Service {
@@ -87,6 +91,7 @@ class Service {
   Metrics* metrics_;
   std::function<std::chrono::system_clock::time_point()> wall_clock_;
   SessionManager sessions_;
+  std::unique_ptr<RateLimiter> rate_limiter_;  // null: no limit
 };
 
 // RFC 7231 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".

@@ -311,6 +311,22 @@ TEST_F(HandlersTest, Authentication) {
   ExpectError(late.Handle(req, "r"), 400, "InvalidSignatureException", "Signature expired");
 }
 
+TEST_F(HandlersTest, SessionRequestsOverTheRateAreRefused) {
+  ServiceOptions o = Options(false);
+  o.max_session_requests_per_second = 2;
+  auto now = std::chrono::steady_clock::time_point(std::chrono::hours(1000));
+  Service svc(&engine_, std::move(o), &metrics_, {}, [&] { return now; });
+  const std::string start = R"({"StartSession":{"LedgerName":"default"}})";
+  EXPECT_EQ(Send(svc, start).status, 200);
+  EXPECT_EQ(Send(svc, start).status, 200);
+  ExpectError(Send(svc, start), 400, "RateExceededException", "Rate exceeded");
+  // The control plane is not throttled; the bucket refills with time.
+  EXPECT_NE(svc.Handle(HttpRequest{"GET", "/ledgers", {{"Host", "h"}}, ""}, "r").error_type,
+            "RateExceededException");
+  now += std::chrono::milliseconds(500);
+  EXPECT_EQ(Send(svc, start).status, 200);
+}
+
 TEST_F(HandlersTest, MayBlockClassifiesDurableWork) {
   auto session = [](std::string body) {
     return HttpRequest{"POST", "/", {{"X-Amz-Target", "QLDBSession.SendCommand"}}, std::move(body)};

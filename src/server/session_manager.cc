@@ -242,10 +242,13 @@ Result<engine::CommitResult> SessionManager::CommitTransaction(std::string_view 
     return Status::InvalidArgument("Digests don't match");
   }
   FOLIO_TRY(CheckTransaction(*s, transaction_id));
+  FOLIO_TRY(AdmitCommit(s->ledger_name));
   std::unique_ptr<engine::Transaction> txn = std::move(s->txn);
   std::string id = s->txn_id;
   CloseTransaction(*s);  // the engine closes the transaction on every Commit outcome
-  FOLIO_ASSIGN_OR_RETURN(engine::CommitResult r, txn->Commit(digest));
+  Result<engine::CommitResult> committed = txn->Commit(digest);
+  ReleaseCommit(s->ledger_name);
+  FOLIO_ASSIGN_OR_RETURN(engine::CommitResult r, std::move(committed));
   s->last_committed_txn = id;
   s->last_commit = r;
   return r;
@@ -282,6 +285,12 @@ void SessionManager::CommitTransactionAsync(std::string_view token,
       done(st, nullptr);
       return;
     }
+    // Refused before the transaction closes: the driver aborts it and retries.
+    if (Status st = AdmitCommit(s->ledger_name); !st.ok()) {
+      slock.unlock();
+      done(st, nullptr);
+      return;
+    }
     txn = std::move(s->txn);
     id = s->txn_id;
     CloseTransaction(*s);  // the engine closes the transaction on every Commit outcome
@@ -293,9 +302,10 @@ void SessionManager::CommitTransactionAsync(std::string_view token,
   };
   auto keep = std::make_shared<Committing>(Committing{std::move(s), std::move(txn)});
   engine::Transaction* raw = keep->txn.get();
-  raw->CommitAsync(digest, [keep, id = std::move(id), done = std::move(done)](
+  raw->CommitAsync(digest, [this, keep, id = std::move(id), done = std::move(done)](
                                Result<engine::CommitResult> r) mutable {
     Session& session = *keep->session;
+    ReleaseCommit(session.ledger_name);
     decltype(Session::resends) resends;
     {
       std::lock_guard slock(session.mu);
@@ -317,6 +327,26 @@ void SessionManager::CommitTransactionAsync(std::string_view token,
     }
     done(std::move(r), std::move(keep));
   });
+}
+
+Status SessionManager::AdmitCommit(const std::string& ledger_name) {
+  if (options_.max_pending_commits_per_ledger == 0) return Status::OK();
+  std::lock_guard lock(mu_);
+  size_t& pending = pending_commits_[ledger_name];
+  if (pending >= options_.max_pending_commits_per_ledger) {
+    return Status(StatusCode::kResourceExhausted,
+                  "Capacity exceeded: " + std::to_string(pending) +
+                      " commits are pending on ledger " + ledger_name);
+  }
+  ++pending;
+  return Status::OK();
+}
+
+void SessionManager::ReleaseCommit(const std::string& ledger_name) {
+  if (options_.max_pending_commits_per_ledger == 0) return;
+  std::lock_guard lock(mu_);
+  auto it = pending_commits_.find(ledger_name);
+  if (it != pending_commits_.end() && --it->second == 0) pending_commits_.erase(it);
 }
 
 Status SessionManager::AbortTransaction(std::string_view token) {

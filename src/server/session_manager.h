@@ -50,6 +50,9 @@ struct SessionOptions {
   size_t max_sessions_per_ledger = 3000;                    // Default: 3000 (QLDB quota)
   size_t max_total_sessions = 20000;                        // Default: 20000 (memory bound)
   size_t page_size = 200;                                   // Default: 200 values per page
+  // Commits handed to the engine and not yet answered, per ledger; one more is refused with
+  // kResourceExhausted (CapacityExceededException, which the drivers retry). 0: no limit.
+  size_t max_pending_commits_per_ledger = 0;                // Default: no limit
 };
 
 struct PageOut {
@@ -106,6 +109,10 @@ class SessionManager {
   // Requires s.mu held.
   Status CheckTransaction(Session& s, std::string_view transaction_id);
   void CloseTransaction(Session& s);  // Requires s.mu held.
+  // Counts a commit against the ledger's max_pending_commits_per_ledger, or refuses it
+  // (kResourceExhausted); ReleaseCommit when it is answered.
+  Status AdmitCommit(const std::string& ledger_name);
+  void ReleaseCommit(const std::string& ledger_name);
   PageOut TakePage(Session& s, std::deque<ion::Value> values);  // Requires s.mu held.
   std::chrono::steady_clock::time_point Now() const;
 
@@ -116,6 +123,7 @@ class SessionManager {
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Session>, std::less<>> sessions_;  // GUARDED_BY(mu_)
   std::map<std::string, size_t, std::less<>> per_ledger_;                   // GUARDED_BY(mu_)
+  std::map<std::string, size_t, std::less<>> pending_commits_;              // GUARDED_BY(mu_)
 };
 
 // 32 random bytes, base64 (44 characters from the token alphabet).

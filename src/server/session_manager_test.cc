@@ -143,6 +143,35 @@ TEST_F(SessionManagerTest, AsyncCommitAnswersResendsWhenItCompletes) {
   EXPECT_TRUE(m.StartTransaction(token).ok());
 }
 
+TEST_F(SessionManagerTest, PendingCommitsPerLedgerAreCapped) {
+  SessionOptions o;
+  o.max_pending_commits_per_ledger = 1;
+  SessionManager m = Make(o);
+  std::string a = *m.StartSession("l1"), b = *m.StartSession("l1");
+  std::string ta = *m.StartTransaction(a), tb = *m.StartTransaction(b);
+  ASSERT_TRUE(m.ExecuteStatement(a, ta, "DEFER", {}).ok());
+  testing::DeferredCommits().clear();
+  bool a_done = false;
+  m.CommitTransactionAsync(a, ta, FakeDigest(ta),
+                           [&](Result<engine::CommitResult> r, std::shared_ptr<void>) {
+                             a_done = r.ok();
+                           });
+  ASSERT_EQ(testing::DeferredCommits().size(), 1u);  // a's commit is pending
+  Status refused;
+  m.CommitTransactionAsync(b, tb, FakeDigest(tb),
+                           [&](Result<engine::CommitResult> r, std::shared_ptr<void>) {
+                             refused = r.status();
+                           });
+  EXPECT_EQ(refused.code(), StatusCode::kResourceExhausted) << refused.ToString();
+  // The refused transaction stays open (the driver aborts and retries it).
+  EXPECT_TRUE(m.ExecuteStatement(b, tb, "ROWS 1", {}).ok());
+  testing::DeferredCommits()[0]();
+  testing::DeferredCommits().clear();
+  EXPECT_TRUE(a_done);
+  auto retried = m.CommitTransaction(b, tb, FakeDigest(tb));
+  EXPECT_TRUE(retried.ok()) << retried.status().ToString();
+}
+
 TEST_F(SessionManagerTest, Paging) {
   auto sm = Make();
   std::string tok = *sm.StartSession("l1");

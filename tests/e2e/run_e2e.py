@@ -56,6 +56,9 @@ def main():
         cmd = ["node", "--test", "--test-concurrency=1", node_dir]
     elif suite == "python":
         cmd = ["/usr/bin/python3", os.path.join(HERE, "python", "test_boto3.py")]
+    elif suite in ("limits_rate", "limits_capacity"):
+        env["FOLIO_LIMITS"] = suite.split("_")[1]
+        cmd = ["/usr/bin/python3", os.path.join(HERE, "python", "test_boto3_limits.py")]
     elif suite == "badinput":
         cmd = ["/usr/bin/python3", os.path.join(HERE, "python", "test_bad_input.py")]
     else:

@@ -526,8 +526,9 @@ void HttpServer::Run(bool handle_signals) {
   for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (auto& t : threads) t.join();
-  // Handlers still running (only after the shutdown grace expired) finish before the sessions
-  // are cleared; their responses are dropped with the stopped io_context.
+  // Handlers still running and commits still in the engine (only after the shutdown grace
+  // expired) finish before the sessions are cleared (Clear waits for the commits); their
+  // responses are dropped with the stopped io_context, which releases what they hold.
   if (s.workers) s.workers->join();
   s.service->sessions().Clear();
   LogLine(fmt::format("ts={} level=info msg=shutdown_complete", NowIso()));

@@ -302,6 +302,10 @@ void SessionManager::CommitTransactionAsync(std::string_view token,
   };
   auto keep = std::make_shared<Committing>(Committing{std::move(s), std::move(txn)});
   engine::Transaction* raw = keep->txn.get();
+  {
+    std::lock_guard lock(async_mu_);
+    ++async_commits_;
+  }
   raw->CommitAsync(digest, [this, keep, id = std::move(id), done = std::move(done)](
                                Result<engine::CommitResult> r) mutable {
     Session& session = *keep->session;
@@ -326,7 +330,16 @@ void SessionManager::CommitTransactionAsync(std::string_view token,
       }
     }
     done(std::move(r), std::move(keep));
+    // Last use of `this`: WaitForCommits may return (and the manager go away) once unlocked.
+    std::lock_guard lock(async_mu_);
+    --async_commits_;
+    async_cv_.notify_all();
   });
+}
+
+void SessionManager::WaitForCommits() {
+  std::unique_lock lock(async_mu_);
+  async_cv_.wait(lock, [&] { return async_commits_ == 0; });
 }
 
 Status SessionManager::AdmitCommit(const std::string& ledger_name) {
@@ -415,6 +428,7 @@ size_t SessionManager::active_sessions() const {
 }
 
 void SessionManager::Clear() {
+  WaitForCommits();
   std::map<std::string, std::shared_ptr<Session>, std::less<>> all;
   {
     std::lock_guard lock(mu_);

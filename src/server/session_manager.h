@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -99,8 +100,11 @@ class SessionManager {
   size_t SweepExpired();
 
   size_t active_sessions() const;
-  // Aborts every open transaction and forgets every session (server shutdown).
+  // Aborts every open transaction and forgets every session (server shutdown), after waiting
+  // for every asynchronous commit to be answered (the engine answers each one).
   void Clear();
+  // Blocks until every CommitTransactionAsync has called its `done`.
+  void WaitForCommits();
 
  private:
   struct Session;
@@ -124,6 +128,10 @@ class SessionManager {
   std::map<std::string, std::shared_ptr<Session>, std::less<>> sessions_;  // GUARDED_BY(mu_)
   std::map<std::string, size_t, std::less<>> per_ledger_;                   // GUARDED_BY(mu_)
   std::map<std::string, size_t, std::less<>> pending_commits_;              // GUARDED_BY(mu_)
+
+  std::mutex async_mu_;
+  std::condition_variable async_cv_;  // signalled when async_commits_ drops
+  size_t async_commits_ = 0;          // GUARDED_BY(async_mu_): handed to the engine, unanswered
 };
 
 // 32 random bytes, base64 (44 characters from the token alphabet).

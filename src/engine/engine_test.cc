@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <random>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "common/bytes.h"
 #include "engine/commit_digest.h"
@@ -141,6 +145,28 @@ TEST(IdsTest, Base62Of22) {
   EXPECT_EQ(seen.size(), 1000u);
   EXPECT_FALSE(IsValidId("short"));
   EXPECT_FALSE(IsValidId("3Qv67yjXEwB9SjmvkuG6C!"));
+}
+
+TEST(IdsTest, CharactersUniformAndThreadsIndependent) {
+  // 2,000 ids = 44,000 characters: each of the 62 expected ~710 times.
+  std::map<char, int> counts;
+  std::set<std::string> main_ids;
+  for (int i = 0; i < 2000; ++i) {
+    std::string id = NewId();
+    main_ids.insert(id);
+    for (char c : id) ++counts[c];
+  }
+  EXPECT_EQ(counts.size(), 62u);
+  for (const auto& [c, n] : counts) {
+    EXPECT_GT(n, 550) << c;
+    EXPECT_LT(n, 880) << c;
+  }
+  std::vector<std::string> other;
+  std::thread t([&] {
+    for (int i = 0; i < 2000; ++i) other.push_back(NewId());
+  });
+  t.join();
+  for (const std::string& id : other) EXPECT_EQ(main_ids.count(id), 0u) << id;
 }
 
 TEST_F(EngineTest, CrudHistoryAndCommittedView) {

@@ -1,5 +1,5 @@
-// QLDB-style identifiers: 128 random bits, Base62-encoded into exactly 22 characters
-// (document, table, index, strand and transaction ids). Clients treat them as opaque.
+// QLDB-style identifiers: 22 uniformly random Base62 characters (131 bits; document, table,
+// index, strand and transaction ids). Clients treat them as opaque.
 #pragma once
 
 #include <string>
@@ -9,7 +9,7 @@ namespace folio::engine {
 
 inline constexpr size_t kIdLength = 22;
 
-// A fresh random id from OpenSSL's CSPRNG. Thread-safe.
+// A fresh random id (a per-thread generator seeded from OpenSSL's CSPRNG). Thread-safe.
 std::string NewId();
 // True when `id` is 22 characters of [0-9A-Za-z].
 bool IsValidId(std::string_view id);

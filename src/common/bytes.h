@@ -1,4 +1,5 @@
-// Byte-string helpers: hex and base64 (RFC 4648, standard alphabet, padded).
+// Byte-string helpers: hex and base64 (RFC 4648, standard alphabet, padded), and ASCII case
+// folding for protocol tokens and keywords.
 #pragma once
 
 #include <cstdint>
@@ -27,5 +28,11 @@ Result<Bytes> HexDecode(std::string_view hex);
 std::string Base64Encode(std::span<const uint8_t> bytes);
 // Strict decoding: standard alphabet, correct '=' padding, no whitespace.
 Result<Bytes> Base64Decode(std::string_view text);
+
+// ASCII case folding: 'A'-'Z' become 'a'-'z'; every other byte is kept (HTTP header names,
+// SigV4 canonical forms and PartiQL keywords are ASCII-case-insensitive).
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+std::string AsciiLower(std::string_view s);
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 
 }  // namespace folio

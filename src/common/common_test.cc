@@ -25,6 +25,15 @@ TEST(Status, ResultPropagates) {
   EXPECT_EQ(r.status().ToString(), "InvalidArgument: odd");
 }
 
+TEST(Bytes, AsciiCaseFolding) {
+  EXPECT_EQ(AsciiLower("X-Amz-Date Z@[`{"), "x-amz-date z@[`{");
+  EXPECT_EQ(AsciiLower("\xc3\x89t\xc3\xa9"), "\xc3\x89t\xc3\xa9");  // non-ASCII bytes kept
+  EXPECT_TRUE(EqualsIgnoreAsciiCase("Content-Length", "content-LENGTH"));
+  EXPECT_FALSE(EqualsIgnoreAsciiCase("host", "hosts"));
+  EXPECT_FALSE(EqualsIgnoreAsciiCase("@", "`"));  // 0x40 and 0x60 differ only in the case bit
+  EXPECT_TRUE(EqualsIgnoreAsciiCase("", ""));
+}
+
 TEST(Bytes, HexRoundTrip) {
   Bytes b = {0x00, 0xab, 0xff};
   EXPECT_EQ(HexEncode(b), "00abff");

@@ -12,7 +12,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -21,6 +20,8 @@
 #include <optional>
 #include <sstream>
 #include <vector>
+
+#include "common/bytes.h"
 
 namespace folio::driver {
 namespace {
@@ -31,17 +32,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr size_t kMaxResponseBytes = 256u << 20;
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool IsIpLiteral(const std::string& host) {
   boost::system::error_code ec;
@@ -228,7 +218,7 @@ http::request<http::string_body> BeastRequest(std::string_view method, std::stri
   req.set(http::field::host, beast::string_view(host_header.data(), host_header.size()));
   req.set(http::field::user_agent, "folio-driver/0.1");
   for (const auto& [name, value] : headers) {
-    if (IEquals(name, "host")) continue;
+    if (EqualsIgnoreAsciiCase(name, "host")) continue;
     req.insert(beast::string_view(name.data(), name.size()),
                beast::string_view(value.data(), value.size()));
   }
@@ -254,15 +244,15 @@ void SerializeRequest(std::string_view method, std::string_view target,
   fields.emplace_back("User-Agent", "folio-driver/0.1");
   for (const auto& [name, value] : headers) {
     if (!direct) break;
-    if (IEquals(name, "host")) continue;
-    if (IEquals(name, "connection") || IEquals(name, "content-length") ||
-        IEquals(name, "transfer-encoding") || name.size() >= 0x8000 || value.size() >= 0x8000) {
+    if (EqualsIgnoreAsciiCase(name, "host")) continue;
+    if (EqualsIgnoreAsciiCase(name, "connection") || EqualsIgnoreAsciiCase(name, "content-length") ||
+        EqualsIgnoreAsciiCase(name, "transfer-encoding") || name.size() >= 0x8000 || value.size() >= 0x8000) {
       direct = false;
       break;
     }
     size_t pos = fields.size();
     for (size_t i = fields.size(); i-- > 0;) {
-      if (IEquals(fields[i].first, name)) {
+      if (EqualsIgnoreAsciiCase(fields[i].first, name)) {
         pos = i + 1;
         break;
       }
@@ -360,7 +350,7 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
 
 std::string HttpResponse::Header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (IEquals(n, name)) return v;
+    if (EqualsIgnoreAsciiCase(n, name)) return v;
   }
   return "";
 }

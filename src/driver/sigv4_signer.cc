@@ -4,18 +4,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/bytes.h"
+
 namespace folio::driver {
 namespace {
-
-char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerChar(a[i]) != LowerChar(b[i])) return false;
-  }
-  return true;
-}
 
 // Appends `v` trimmed, with inner runs of spaces and tabs collapsed to one space, as the
 // canonical header value requires.
@@ -142,7 +134,7 @@ void AppendCanonicalRequest(std::string_view method, std::string_view target,
   entries.reserve(headers.size());
   for (const auto& [name, value] : headers) {
     Entry e{name, value};
-    for (char& c : e.name) c = LowerChar(c);
+    for (char& c : e.name) c = AsciiLower(c);
     entries.push_back(std::move(e));
   }
   std::stable_sort(entries.begin(), entries.end(),
@@ -256,8 +248,8 @@ void SignHeaders(std::string_view method, std::string_view target, HeaderList& h
                  std::string_view service, std::chrono::system_clock::time_point now,
                  SigningKeyCache* cache) {
   std::erase_if(headers, [](const auto& h) {
-    return IEquals(h.first, "authorization") || IEquals(h.first, "x-amz-date") ||
-           IEquals(h.first, "x-amz-security-token");
+    return EqualsIgnoreAsciiCase(h.first, "authorization") || EqualsIgnoreAsciiCase(h.first, "x-amz-date") ||
+           EqualsIgnoreAsciiCase(h.first, "x-amz-security-token");
   });
   std::string amz_date = AmzDate(now);
   std::string_view date = std::string_view(amz_date).substr(0, 8);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/bytes.h"
 #include "fmt/format.h"
 #include "partiql/arith.h"
 #include "partiql/compare.h"
@@ -18,15 +19,7 @@ namespace {
 constexpr std::string_view kCommittedPrefix = "_ql_committed_";
 
 bool EqualsName(std::string_view a, std::string_view b, bool insensitive) {
-  if (!insensitive) return a == b;
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return insensitive ? EqualsIgnoreAsciiCase(a, b) : a == b;
 }
 
 const ion::Value* GetField(const ion::Value& s, std::string_view name, bool insensitive) {

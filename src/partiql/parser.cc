@@ -1,8 +1,8 @@
 #include "partiql/parser.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "common/bytes.h"
 #include "fmt/format.h"
 #include "ion/ion.h"
 #include "partiql/functions.h"
@@ -11,12 +11,6 @@
 
 namespace folio::partiql {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsAggregateName(std::string_view n) {
   return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max";
@@ -81,7 +75,7 @@ class Parser {
   bool IsOp(std::string_view op) const { return Is(TokenType::kOperator, op); }
   // A non-reserved word used as a keyword (UNDROP, history, ...), case-insensitive.
   bool IsSoftKw(std::string_view lower) const {
-    return Cur().type == TokenType::kIdentifier && Lower(Cur().text) == lower;
+    return Cur().type == TokenType::kIdentifier && AsciiLower(Cur().text) == lower;
   }
   bool AcceptKw(std::string_view kw) {
     if (!IsKw(kw)) return false;
@@ -97,7 +91,7 @@ class Parser {
 
   Status ErrorAt(const Token& tok, std::string_view reason) const {
     std::string text = tok.type == TokenType::kEof ? "<EOF>" : tok.text;
-    if (tok.type == TokenType::kKeyword || tok.type == TokenType::kOperator) text = Lower(text);
+    if (tok.type == TokenType::kKeyword || tok.type == TokenType::kOperator) text = AsciiLower(text);
     return Status::InvalidArgument(fmt::format("Parser Error: at line {}, column {}: {}, {} : {}",
                                                tok.line, tok.column, reason,
                                                TokenTypeName(tok.type), text));
@@ -359,7 +353,7 @@ class Parser {
     ++i_;
     st.kind = StatementKind::kExec;
     if (Cur().type != TokenType::kIdentifier) return Error("expected a procedure name");
-    st.procedure = Lower(t_[i_++].text);
+    st.procedure = AsciiLower(t_[i_++].text);
     if (Cur().type == TokenType::kEof || IsOp(";")) return Status::OK();
     do {
       FOLIO_ASSIGN_OR_RETURN(ExprPtr e, Expression());
@@ -709,7 +703,7 @@ class Parser {
       }
       case TokenType::kIdentifier: {
         ++i_;
-        if (IsOp("(")) return Call(Lower(tok.text), p, tok);
+        if (IsOp("(")) return Call(AsciiLower(tok.text), p, tok);
         auto e = Node(ExprKind::kVar, p);
         e->name = tok.text;
         return Seal(std::move(e));
@@ -809,10 +803,10 @@ class Parser {
       if (k == "EXTRACT") return ExtractExpr(p);
       if (k == "TRIM") return TrimExpr(p);
       if (k == "SUBSTRING") return SubstringExpr(p);
-      if (IsAggregateName(Lower(k))) return AggregateExpr(Lower(k), p);
+      if (IsAggregateName(AsciiLower(k))) return AggregateExpr(AsciiLower(k), p);
       if (IsFunctionKeyword(k)) {
         ++i_;
-        return Call(Lower(k), p, tok);
+        return Call(AsciiLower(k), p, tok);
       }
     }
     return Error("expected expression");
@@ -860,10 +854,10 @@ class Parser {
       do {
         if (date_fn && e->operands.empty() &&
             (Cur().type == TokenType::kKeyword || Cur().type == TokenType::kIdentifier) &&
-            IsDatePart(Lower(Cur().text))) {
+            IsDatePart(AsciiLower(Cur().text))) {
           Pos dp = CurPos();
           FOLIO_ASSIGN_OR_RETURN(ExprPtr part,
-                                 Literal(ion::Value::Sym(Lower(t_[i_++].text)), dp));
+                                 Literal(ion::Value::Sym(AsciiLower(t_[i_++].text)), dp));
           e->operands.push_back(std::move(part));
           continue;
         }
@@ -903,7 +897,7 @@ class Parser {
     if (Cur().type != TokenType::kKeyword && Cur().type != TokenType::kIdentifier) {
       return Error("expected a type name");
     }
-    std::string t = Lower(t_[i_++].text);
+    std::string t = AsciiLower(t_[i_++].text);
     if (t == "double" && Cur().type == TokenType::kKeyword && Cur().text == "PRECISION") {
       ++i_;
       t = "float";
@@ -978,10 +972,10 @@ class Parser {
     e->name = "extract";
     Pos pp = CurPos();
     if ((Cur().type != TokenType::kKeyword && Cur().type != TokenType::kIdentifier) ||
-        !IsDatePart(Lower(Cur().text))) {
+        !IsDatePart(AsciiLower(Cur().text))) {
       return Error("expected a date part");
     }
-    FOLIO_ASSIGN_OR_RETURN(ExprPtr part, Literal(ion::Value::Sym(Lower(t_[i_++].text)), pp));
+    FOLIO_ASSIGN_OR_RETURN(ExprPtr part, Literal(ion::Value::Sym(AsciiLower(t_[i_++].text)), pp));
     FOLIO_TRY(ExpectKw("FROM"));
     FOLIO_ASSIGN_OR_RETURN(ExprPtr x, Expression());
     FOLIO_TRY(ExpectOp(")"));
@@ -996,7 +990,7 @@ class Parser {
     e->name = "trim";
     std::optional<std::string> mode;
     Pos mp = CurPos();
-    if (IsKw("LEADING") || IsKw("TRAILING") || IsKw("BOTH")) mode = Lower(t_[i_++].text);
+    if (IsKw("LEADING") || IsKw("TRAILING") || IsKw("BOTH")) mode = AsciiLower(t_[i_++].text);
     ExprPtr chars;
     if (!IsKw("FROM")) {
       FOLIO_ASSIGN_OR_RETURN(chars, Expression());
@@ -1172,7 +1166,7 @@ class Parser {
       if (st.ok()) --depth_;
       bool joined = false;
       for (size_t k = save_i; k < i_; ++k) {
-        joined = joined || (t_[k].type == TokenType::kKeyword && Lower(t_[k].text) == "join");
+        joined = joined || (t_[k].type == TokenType::kKeyword && AsciiLower(t_[k].text) == "join");
       }
       if (st.ok() && joined && sel.from.size() > save_from + 1 && AcceptOp(")")) {
         return Status::OK();

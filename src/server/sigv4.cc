@@ -22,12 +22,6 @@ constexpr std::string_view kSignatureMismatch =
     "AWS Secret Access Key and signing method. Consult the service documentation for details.";
 constexpr std::string_view kInvalidToken = "The security token included in the request is invalid.";
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -284,8 +278,7 @@ SigningKeyCache& VerifierKeys() {
 std::optional<std::string> FindHeader(const HeaderList& headers, std::string_view name) {
   std::optional<std::string> out;
   for (const auto& [k, v] : headers) {
-    if (k.size() != name.size()) continue;
-    if (Lower(k) != Lower(name)) continue;
+    if (!EqualsIgnoreAsciiCase(k, name)) continue;
     if (out) {
       *out += ',';
       *out += v;
@@ -332,7 +325,7 @@ Result<std::string> BuildCanonicalRequest(const SignedRequestView& r,
       return Status::Unauthenticated("The signed header '" + std::string(name) +
                                      "' is missing from the request");
     }
-    creq += Lower(name);
+    creq += AsciiLower(name);
     creq += ':';
     creq += CanonicalHeaderValue(*v);
     creq += '\n';
@@ -524,7 +517,7 @@ AuthOutcome VerifySigV4(const SignedRequestView& r, const CredentialStore& store
   Hash256 key =
       VerifierKeys().Get(cred->secret_access_key, p.scope_date, p.scope_region, p.scope_service);
   std::string expected = HmacHex(key, StringToSign(p.amz_date, scope, *creq));
-  if (!ConstantTimeEquals(expected, Lower(p.signature))) {
+  if (!ConstantTimeEquals(expected, AsciiLower(p.signature))) {
     return Fail(AuthErrorKind::kInvalidSignature, std::string(kSignatureMismatch));
   }
   return AuthOutcome{p.access_key_id, std::nullopt};

@@ -243,57 +243,36 @@ void Service::HandleSession(const HttpRequest& request, ResponseCallback done) {
     done(SessionError(protocol::SessionErrorFor(parsed.status()), "SendCommand"));
     return;
   }
-  protocol::SendCommandRequest& req = *parsed;
-  if (req.command != protocol::Command::kCommitTransaction || !req.session_token) {
-    done(HandleSessionCommand(req, start));
-    return;
-  }
-  std::string transaction_id = req.transaction_id;
-  sessions_.CommitTransactionAsync(
-      *req.session_token, req.transaction_id, req.commit_digest,
-      [this, start, transaction_id = std::move(transaction_id), done = std::move(done)](
-          Result<engine::CommitResult> r, std::shared_ptr<void> keep_alive) mutable {
-        HttpResponse response;
-        if (!r.ok()) {
-          if (r.status().code() == StatusCode::kConflict) metrics_->CountOccConflict();
-          response = SessionError(protocol::SessionErrorFor(r.status()), "CommitTransaction");
-        } else {
-          metrics_->CountCommit();
-          protocol::SendCommandResult result;
-          result.command = protocol::Command::kCommitTransaction;
-          result.transaction_id = std::move(transaction_id);
-          result.commit_digest = r->commit_digest;
-          result.read_ios = r->read_ios;
-          result.write_ios = r->write_ios;
-          result.processing_time_ms = MillisSince(start);
-          response.operation = "CommitTransaction";
-          response.headers.emplace_back("Content-Type",
-                                        std::string(protocol::kSessionContentType));
-          response.body = protocol::SerializeSendCommandResult(result);
-        }
-        response.keep_alive = std::move(keep_alive);
-        done(std::move(response));
-      });
+  HandleSessionCommand(*parsed, start, std::move(done));
 }
 
-HttpResponse Service::HandleSessionCommand(protocol::SendCommandRequest& req,
-                                           std::chrono::steady_clock::time_point start) {
+void Service::HandleSessionCommand(protocol::SendCommandRequest& req,
+                                   std::chrono::steady_clock::time_point start,
+                                   ResponseCallback done) {
   std::string_view op = protocol::CommandName(req.command);
 
   if (req.command != protocol::Command::kStartSession && !req.session_token) {
-    return SessionError(protocol::SessionErrorFor(Status::InvalidArgument(
-                            "SessionToken is required for " + std::string(op))),
-                        op);
+    return done(SessionError(protocol::SessionErrorFor(Status::InvalidArgument(
+                                 "SessionToken is required for " + std::string(op))),
+                             op));
   }
   const std::string& token = req.session_token ? *req.session_token : std::string();
-  auto fail = [&](const Status& st) {
+  auto fail = [this, command = req.command, op](const Status& st) {
     if (st.code() == StatusCode::kLimitExceeded &&
-        (req.command == protocol::Command::kStartSession ||
-         req.command == protocol::Command::kStartTransaction)) {
+        (command == protocol::Command::kStartSession ||
+         command == protocol::Command::kStartTransaction)) {
       return SessionError(protocol::SessionLimitExceeded(st.message()), op);
     }
     if (st.code() == StatusCode::kConflict) metrics_->CountOccConflict();
     return SessionError(protocol::SessionErrorFor(st), op);
+  };
+  auto succeed = [start, op](protocol::SendCommandResult& result) {
+    result.processing_time_ms = MillisSince(start);
+    HttpResponse response;
+    response.operation = std::string(op);
+    response.headers.emplace_back("Content-Type", std::string(protocol::kSessionContentType));
+    response.body = protocol::SerializeSendCommandResult(result);
+    return response;
   };
 
   protocol::SendCommandResult result;
@@ -301,21 +280,21 @@ HttpResponse Service::HandleSessionCommand(protocol::SendCommandRequest& req,
   switch (req.command) {
     case protocol::Command::kStartSession: {
       auto r = sessions_.StartSession(req.ledger_name);
-      if (!r.ok()) return fail(r.status());
+      if (!r.ok()) return done(fail(r.status()));
       result.session_token = *std::move(r);
       break;
     }
     case protocol::Command::kStartTransaction: {
       auto r = sessions_.StartTransaction(token);
-      if (!r.ok()) return fail(r.status());
+      if (!r.ok()) return done(fail(r.status()));
       result.transaction_id = *std::move(r);
       break;
     }
     case protocol::Command::kExecuteStatement: {
       auto params = DecodeParameters(req.parameters);
-      if (!params.ok()) return fail(params.status());
+      if (!params.ok()) return done(fail(params.status()));
       auto r = sessions_.ExecuteStatement(token, req.transaction_id, req.statement, *params);
-      if (!r.ok()) return fail(r.status());
+      if (!r.ok()) return done(fail(r.status()));
       result.page = EncodePage(*r);
       result.read_ios = r->read_ios;
       result.write_ios = r->write_ios;
@@ -323,37 +302,44 @@ HttpResponse Service::HandleSessionCommand(protocol::SendCommandRequest& req,
     }
     case protocol::Command::kFetchPage: {
       auto r = sessions_.FetchPage(token, req.transaction_id, req.next_page_token);
-      if (!r.ok()) return fail(r.status());
+      if (!r.ok()) return done(fail(r.status()));
       result.page = EncodePage(*r);
       break;
     }
     case protocol::Command::kCommitTransaction: {
-      auto r = sessions_.CommitTransaction(token, req.transaction_id, req.commit_digest);
-      if (!r.ok()) return fail(r.status());
-      metrics_->CountCommit();
+      // Answered later, from the engine's writer thread; the committed transaction (in
+      // keep_alive) travels with the response to the I/O thread that writes it.
       result.transaction_id = req.transaction_id;
-      result.commit_digest = r->commit_digest;
-      result.read_ios = r->read_ios;
-      result.write_ios = r->write_ios;
-      break;
+      return sessions_.CommitTransactionAsync(
+          token, req.transaction_id, req.commit_digest,
+          [this, fail, succeed, result = std::move(result), done = std::move(done)](
+              Result<engine::CommitResult> r, std::shared_ptr<void> keep_alive) mutable {
+            HttpResponse response;
+            if (!r.ok()) {
+              response = fail(r.status());
+            } else {
+              metrics_->CountCommit();
+              result.commit_digest = r->commit_digest;
+              result.read_ios = r->read_ios;
+              result.write_ios = r->write_ios;
+              response = succeed(result);
+            }
+            response.keep_alive = std::move(keep_alive);
+            done(std::move(response));
+          });
     }
     case protocol::Command::kAbortTransaction: {
       Status st = sessions_.AbortTransaction(token);
-      if (!st.ok()) return fail(st);
+      if (!st.ok()) return done(fail(st));
       break;
     }
     case protocol::Command::kEndSession: {
       Status st = sessions_.EndSession(token);
-      if (!st.ok()) return fail(st);
+      if (!st.ok()) return done(fail(st));
       break;
     }
   }
-  result.processing_time_ms = MillisSince(start);
-  HttpResponse response;
-  response.operation = std::string(op);
-  response.headers.emplace_back("Content-Type", std::string(protocol::kSessionContentType));
-  response.body = protocol::SerializeSendCommandResult(result);
-  return response;
+  done(succeed(result));
 }
 
 HttpResponse Service::HandleControl(const HttpRequest& request) {

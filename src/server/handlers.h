@@ -80,8 +80,8 @@ class Service {
 
  private:
   void HandleSession(const HttpRequest& request, ResponseCallback done);
-  HttpResponse HandleSessionCommand(protocol::SendCommandRequest& req,
-                                    std::chrono::steady_clock::time_point start);
+  void HandleSessionCommand(protocol::SendCommandRequest& req,
+                            std::chrono::steady_clock::time_point start, ResponseCallback done);
   HttpResponse HandleControl(const HttpRequest& request);
   HttpResponse SessionError(const protocol::WireError& e, std::string_view operation);
   HttpResponse ControlError(const protocol::WireError& e, std::string_view operation);

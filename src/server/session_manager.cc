@@ -235,23 +235,20 @@ Result<PageOut> SessionManager::FetchPage(std::string_view token, std::string_vi
 Result<engine::CommitResult> SessionManager::CommitTransaction(std::string_view token,
                                                                std::string_view transaction_id,
                                                                const Hash256& digest) {
-  FOLIO_ASSIGN_OR_RETURN(std::shared_ptr<Session> s, Find(token));
-  std::lock_guard slock(s->mu);
-  if (!s->txn && !s->last_committed_txn.empty() && transaction_id == s->last_committed_txn) {
-    if (digest == s->last_commit.commit_digest) return s->last_commit;
-    return Status::InvalidArgument("Digests don't match");
-  }
-  FOLIO_TRY(CheckTransaction(*s, transaction_id));
-  FOLIO_TRY(AdmitCommit(s->ledger_name));
-  std::unique_ptr<engine::Transaction> txn = std::move(s->txn);
-  std::string id = s->txn_id;
-  CloseTransaction(*s);  // the engine closes the transaction on every Commit outcome
-  Result<engine::CommitResult> committed = txn->Commit(digest);
-  ReleaseCommit(s->ledger_name);
-  FOLIO_ASSIGN_OR_RETURN(engine::CommitResult r, std::move(committed));
-  s->last_committed_txn = id;
-  s->last_commit = r;
-  return r;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<engine::CommitResult>> out;
+  std::shared_ptr<void> keep_alive;  // released here, on the calling thread
+  CommitTransactionAsync(token, transaction_id, digest,
+                         [&](Result<engine::CommitResult> r, std::shared_ptr<void> keep) {
+                           std::lock_guard lock(mu);
+                           out = std::move(r);
+                           keep_alive = std::move(keep);
+                           cv.notify_one();
+                         });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return out.has_value(); });
+  return *std::move(out);
 }
 
 void SessionManager::CommitTransactionAsync(std::string_view token,

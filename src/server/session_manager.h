@@ -81,6 +81,7 @@ class SessionManager {
                                    std::span<const ion::Value> parameters);
   Result<PageOut> FetchPage(std::string_view token, std::string_view transaction_id,
                             std::string_view page_token);
+  // CommitTransactionAsync, waiting for its answer on the calling thread.
   Result<engine::CommitResult> CommitTransaction(std::string_view token,
                                                  std::string_view transaction_id,
                                                  const Hash256& digest);

@@ -208,9 +208,14 @@ void LedgerImpl::CommitterLoop() {
       }
     }
     BuiltGroup increment = BuildGroup(requests);
+    // The requests not staged (conflicts, failures) already hold their answer. Staged requests
+    // keep the order of `requests`, so one pass separates them.
     std::vector<CommitRequest*> answered;
-    for (CommitRequest* r : increment.members) {
-      if (std::find(increment.staged.begin(), increment.staged.end(), r) == increment.staged.end()) {
+    size_t next_staged = 0;
+    for (CommitRequest* r : requests) {
+      if (next_staged < increment.staged.size() && increment.staged[next_staged] == r) {
+        ++next_staged;
+      } else {
         answered.push_back(r);
       }
     }
@@ -268,7 +273,6 @@ void LedgerImpl::WriteGroup(BuiltGroup& built) {
 
 LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group) {
   BuiltGroup built;
-  built.members = group;
   {
     std::lock_guard lock(mu_);
     if (!write_failure_.ok()) {

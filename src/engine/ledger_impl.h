@@ -89,8 +89,7 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   // A built group (or increment of one) on its way to the writer thread.
   struct BuiltGroup {
     kv::WriteBatch batch;
-    std::vector<CommitRequest*> members;  // every request built (BuildGroup's result only)
-    std::vector<CommitRequest*> staged;   // the writing members, in journal order
+    std::vector<CommitRequest*> staged;   // the writing requests, in queue (= journal) order
     journal::JournalTip tip;              // after the group's last block
     std::shared_ptr<const CatalogState> catalog;  // set when the group changed a table
     uint64_t last_write_seq = 0;

@@ -137,16 +137,6 @@ bool LedgerImpl::Enqueue(CommitRequest* request) {
   return true;
 }
 
-Status LedgerImpl::CommitTransaction(TransactionImpl& txn) {
-  if (!txn.has_writes()) return ValidateReadOnly(txn);
-  CommitRequest request;
-  request.txn = &txn;
-  if (!Enqueue(&request)) return Status::Internal("ledger is shutting down");
-  std::unique_lock lock(queue_mu_);
-  request.cv.wait(lock, [&] { return request.done; });
-  return request.result;
-}
-
 void LedgerImpl::CommitTransactionAsync(TransactionImpl& txn, std::function<void(Status)> done) {
   if (!txn.has_writes()) {
     done(ValidateReadOnly(txn));
@@ -163,19 +153,7 @@ void LedgerImpl::CommitTransactionAsync(TransactionImpl& txn, std::function<void
 }
 
 void LedgerImpl::Answer(const std::vector<CommitRequest*>& requests) {
-  std::vector<CommitRequest*> callbacks;
-  {
-    std::lock_guard lock(queue_mu_);
-    for (CommitRequest* r : requests) {
-      if (r->callback) {
-        callbacks.push_back(r);
-      } else {
-        r->done = true;
-        r->cv.notify_one();
-      }
-    }
-  }
-  for (CommitRequest* r : callbacks) {
+  for (CommitRequest* r : requests) {
     r->callback(std::move(r->result));
     delete r;
   }

@@ -69,20 +69,17 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   // Millisecond-precision UTC now, never earlier than the last value returned.
   ion::Timestamp Now();
   void EndTransaction(uint64_t snapshot_seq);
-  // Validates and makes `txn` durable; blocks until done. kConflict on OCC failure.
-  Status CommitTransaction(TransactionImpl& txn);
-  // The same without blocking: `done` runs exactly once, inline or on an engine thread, and
-  // the engine touches neither `txn` nor `done` after it returns.
+  // Validates `txn` (OCC) and makes it durable without blocking: `done` runs exactly once,
+  // inline or on an engine thread, with kConflict on OCC failure; the engine touches neither
+  // `txn` nor `done` after it returns.
   void CommitTransactionAsync(TransactionImpl& txn, std::function<void(Status)> done);
 
  private:
+  // Heap-allocated when queued; answered by calling `callback`, then deleted.
   struct CommitRequest {
     TransactionImpl* txn = nullptr;
     Status result;
-    // Asynchronous requests: heap-allocated, answered by calling `callback` and then deleted.
     std::function<void(Status)> callback;
-    bool done = false;            // synchronous requests; guarded by queue_mu_
-    std::condition_variable cv;   // wakes only this request's waiter
   };
   LedgerImpl(std::string name, std::unique_ptr<kv::Store> store, const LedgerOptions& options);
   Status Load(bool create);
@@ -98,8 +95,7 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   void WriterLoop();
   BuiltGroup BuildGroup(std::vector<CommitRequest*>& group);
   void WriteGroup(BuiltGroup& built);
-  // Answers every request: wakes synchronous waiters, runs asynchronous callbacks (outside
-  // queue_mu_) and frees their requests.
+  // Answers every request (runs its callback, outside every lock) and frees it.
   void Answer(const std::vector<CommitRequest*>& requests);
   // Read-only transactions validate inline against every staged commit.
   Status ValidateReadOnly(const TransactionImpl& txn);

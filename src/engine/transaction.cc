@@ -1,6 +1,9 @@
 #include "engine/transaction.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 
 #include "engine/ids.h"
 #include "engine/ledger_impl.h"
@@ -638,11 +641,17 @@ Result<StatementResult> TransactionImpl::Execute(std::string_view statement,
 }
 
 Result<CommitResult> TransactionImpl::Commit(const Hash256& client_digest) {
-  FOLIO_TRY(PrepareCommit(client_digest));
-  Status s = ledger_->CommitTransaction(*this);
-  Close();
-  if (!s.ok()) return s;
-  return CommitResult{digest_.value(), read_ios_, write_ios_};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<CommitResult>> out;
+  CommitAsync(client_digest, [&](Result<CommitResult> r) {
+    std::lock_guard lock(mu);
+    out = std::move(r);
+    cv.notify_one();
+  });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return out.has_value(); });
+  return *std::move(out);
 }
 
 void TransactionImpl::CommitAsync(const Hash256& client_digest, CommitCallback done) {

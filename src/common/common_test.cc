@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+#include <vector>
+
 #include "common/bytes.h"
+#include "common/random.h"
 #include "common/sha256.h"
 #include "common/status.h"
 
@@ -23,6 +28,21 @@ TEST(Status, ResultPropagates) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status().ToString(), "InvalidArgument: odd");
+}
+
+TEST(Random, UniqueRandom64DiffersAcrossCallsAndThreads) {
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(UniqueRandom64()).second);
+  std::vector<uint64_t> other;
+  std::thread t([&] {
+    for (int i = 0; i < 1000; ++i) other.push_back(UniqueRandom64());
+  });
+  t.join();
+  for (uint64_t v : other) EXPECT_EQ(seen.count(v), 0u);  // per-thread seeds differ
+  int ones = 0;
+  for (uint64_t v : seen) ones += __builtin_popcountll(v);
+  EXPECT_GT(ones, 1000 * 32 - 1000);  // about half the bits set
+  EXPECT_LT(ones, 1000 * 32 + 1000);
 }
 
 TEST(Bytes, AsciiCaseFolding) {

@@ -9,7 +9,7 @@ namespace folio::engine {
 
 inline constexpr size_t kIdLength = 22;
 
-// A fresh random id (a per-thread generator seeded from OpenSSL's CSPRNG). Thread-safe.
+// A fresh random id (UniqueRandom64: unique, not secret). Thread-safe.
 std::string NewId();
 // True when `id` is 22 characters of [0-9A-Za-z].
 bool IsValidId(std::string_view id);

@@ -11,7 +11,6 @@
 
 #include <atomic>
 #include <cstring>
-#include <random>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -26,6 +25,7 @@
 
 #include <fmt/format.h>
 
+#include "common/random.h"
 #include "protocol/control_api.h"
 #include "protocol/session_api.h"
 
@@ -38,16 +38,9 @@ namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
 std::string NewRequestId() {
-  // Unique, not secret (it names a request in logs and responses): a per-thread generator
-  // seeded once from the OS, so a request costs no call into OpenSSL's locked DRBG.
-  thread_local std::mt19937_64 rng = [] {
-    uint64_t seed[4];
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(seed), sizeof(seed)) != 1) std::abort();
-    std::seed_seq seq{seed[0], seed[1], seed[2], seed[3]};
-    return std::mt19937_64(seq);
-  }();
+  // Unique, not secret: it names a request in logs and responses.
   uint8_t b[16];
-  uint64_t hi = rng(), lo = rng();
+  uint64_t hi = UniqueRandom64(), lo = UniqueRandom64();
   std::memcpy(b, &hi, 8);
   std::memcpy(b + 8, &lo, 8);
   b[6] = (b[6] & 0x0F) | 0x40;  // UUID version 4

@@ -169,6 +169,33 @@ TEST(IdsTest, CharactersUniformAndThreadsIndependent) {
   for (const std::string& id : other) EXPECT_EQ(main_ids.count(id), 0u) << id;
 }
 
+TEST(IdsTest, DocumentIdsSortInIssueOrderAcrossThreads) {
+  // Each thread's ids strictly increase; all threads' ids are distinct and valid.
+  constexpr int kThreads = 4, kPerThread = 5000;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&ids, t] {
+      for (int i = 0; i < kPerThread; ++i) ids[t].push_back(NewDocumentId());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> all;
+  for (const auto& list : ids) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      EXPECT_TRUE(IsValidId(list[i])) << list[i];
+      if (i > 0) EXPECT_LT(list[i - 1], list[i]);
+      all.insert(list[i]);
+    }
+  }
+  EXPECT_EQ(all.size(), size_t{kThreads * kPerThread});
+  // An id issued after another (happens-after) sorts after it.
+  std::string before = NewDocumentId();
+  std::string after;
+  std::thread([&after] { after = NewDocumentId(); }).join();
+  EXPECT_LT(before, after);
+}
+
 TEST_F(EngineTest, CrudHistoryAndCommittedView) {
   auto created = Auto("CREATE TABLE Vehicle");
   ASSERT_EQ(created.size(), 1u);

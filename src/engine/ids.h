@@ -11,6 +11,14 @@ inline constexpr size_t kIdLength = 22;
 
 // A fresh random id (UniqueRandom64: unique, not secret). Thread-safe.
 std::string NewId();
+// A fresh document id whose first 11 characters are a process-wide strictly increasing 64-bit
+// stamp (microseconds since the epoch, or the previous stamp + 1 when the clock has not moved
+// on), fixed-width Base62 so that byte order is issue order, followed by 11 random characters
+// (65 bits). Ids issued later sort after earlier ones, so the storage keys of new documents are
+// appended at the end of their table's key range instead of at random places (cheap memtable
+// inserts, no interleaved SST ranges). Unique across restarts as long as the clock does not go
+// back by more than the random part can absorb. Thread-safe.
+std::string NewDocumentId();
 // True when `id` is 22 characters of [0-9A-Za-z].
 bool IsValidId(std::string_view id);
 

@@ -394,7 +394,7 @@ Result<std::string> TransactionImpl::Insert(std::string_view table, Value docume
   FOLIO_TRY(CheckOpen());
   FOLIO_ASSIGN_OR_RETURN(const TableInfo* t, WritableTable(table));
   FOLIO_TRY(CheckDocument(document));
-  std::string id = NewId();
+  std::string id = NewDocumentId();
   PendingDocument& p = Touch(*t, id, std::nullopt);
   p.data = std::move(document);
   FOLIO_TRY(CheckChangedDocumentLimit());

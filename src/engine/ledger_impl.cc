@@ -161,30 +161,35 @@ void LedgerImpl::Answer(const std::vector<CommitRequest*>& requests) {
 
 void LedgerImpl::CommitterLoop() {
   // The group being gathered while the writer is busy: increments are built as requests
-  // arrive and handed over whole the moment the writer is idle, so a group holds everything
-  // that arrived during the previous group's write.
+  // arrive, and the open group is handed over the moment the writer is idle, before anything
+  // else. So a group holds what arrived during the previous group's write, and clients fall
+  // into two cohorts: one being written and synced while the other runs its next transaction.
   BuiltGroup open;
   for (;;) {
     std::vector<CommitRequest*> requests;
+    std::vector<CommitRequest*> written;
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] {
-        return !queue_.empty() || (!writer_busy_ && !open.staged.empty()) ||
-               (stopping_ && open.staged.empty());
+        return !queue_.empty() || !written_.empty() || (!writer_busy_ && !open.staged.empty()) ||
+               (stopping_ && open.staged.empty() && !writer_busy_);
       });
-      if (!queue_.empty()) {
-        requests.assign(queue_.begin(), queue_.end());
-        queue_.clear();
-      } else if (!open.staged.empty()) {
+      if (!writer_busy_ && !open.staged.empty()) {
         writer_busy_ = true;
         pending_write_.emplace(std::move(open));
         open = BuiltGroup();
         write_cv_.notify_one();
-        continue;
-      } else {
+      }
+      written.swap(written_);
+      requests.assign(queue_.begin(), queue_.end());
+      queue_.clear();
+      if (written.empty() && requests.empty() && open.staged.empty() && !writer_busy_ &&
+          stopping_) {
         return;  // stopping with nothing left
       }
     }
+    Answer(written);
+    if (requests.empty()) continue;
     BuiltGroup increment = BuildGroup(requests);
     // The requests not staged (conflicts, failures) already hold their answer. Staged requests
     // keep the order of `requests`, so one pass separates them.
@@ -218,14 +223,12 @@ void LedgerImpl::WriterLoop() {
       pending_write_.reset();
     }
     WriteGroup(*built);
-    // The writer is free before the group is answered, so the committer can hand over the
-    // next group while the callbacks run.
     {
       std::lock_guard lock(queue_mu_);
       writer_busy_ = false;
+      written_.insert(written_.end(), built->staged.begin(), built->staged.end());
     }
     queue_cv_.notify_one();
-    Answer(built->staged);
   }
 }
 

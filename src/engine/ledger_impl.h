@@ -143,7 +143,10 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   // The group handed to the writer thread; guarded by queue_mu_.
   std::condition_variable write_cv_;  // signalled when pending_write_ is set or write_stop_
   std::optional<BuiltGroup> pending_write_;
-  bool writer_busy_ = false;  // from hand-over until the group is answered
+  bool writer_busy_ = false;  // from hand-over until the group is written
+  // Requests of written groups (result set), in commit order, for the committer to answer:
+  // waking the callers would otherwise delay the writer's next group. Guarded by queue_mu_.
+  std::vector<CommitRequest*> written_;
   bool write_stop_ = false;
   std::thread writer_;
 };

@@ -131,7 +131,10 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   // ZSTD (RocksDB 7.8 creates a decompression context per block) made them ~10x slower.
   o.compression = rocksdb::kLZ4Compression;
   o.bottommost_compression = rocksdb::kLZ4Compression;
-  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(2));
+  // One memtable insert hint per 3-byte key prefix: ascending runs (journal blocks, each
+  // Merkle level 'jM'+level, new documents' keys under time-ordered ids) then continue from
+  // the previous insert's position instead of a search from the top of the skip list.
+  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(3));
   // Recover to the last consistent point of the WAL: a torn tail record from a crash is
   // dropped, any other damage is an error.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;

@@ -23,38 +23,48 @@ namespace folio::kv {
 
 // An ordered list of puts and deletes applied atomically by Store::Write (all or none, in order:
 // a later operation on the same key wins).
+//
+// The operations live in one buffer in the LevelDB/RocksDB write-batch encoding (a 12-byte
+// header: sequence number, fixed64 little-endian, left 0, and operation count, fixed32; then
+// per operation a tag byte, 1 = put or 0 = delete, the varint32-prefixed key and, for a put,
+// the varint32-prefixed value). So a put is one append, Append is one copy, and RocksStore
+// gives the buffer to RocksDB as it is. Keys and values are limited to 4 GiB - 1 each.
 class WriteBatch {
  public:
   enum class OpKind : uint8_t { kPut, kDelete };
-  struct Op {
-    OpKind kind;
-    std::string key;
-    std::string value;  // empty for kDelete
-  };
 
-  void Put(std::string_view key, std::string_view value) {
-    bytes_ += key.size() + value.size();
-    ops_.push_back({OpKind::kPut, std::string(key), std::string(value)});
-  }
-  void Delete(std::string_view key) {
-    bytes_ += key.size();
-    ops_.push_back({OpKind::kDelete, std::string(key), std::string()});
-  }
-  void Clear() {
-    ops_.clear();
-    bytes_ = 0;
-  }
+  WriteBatch() : rep_(kHeaderSize, '\0') {}
+
+  void Put(std::string_view key, std::string_view value);
+  void Delete(std::string_view key);
+  void Clear();
   // Appends every operation of `other` after this batch's own.
   void Append(const WriteBatch& other);
+  // Calls fn(OpKind, std::string_view key, std::string_view value) for every operation, in
+  // order (value empty for kDelete).
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    size_t pos = kHeaderSize;
+    OpKind kind;
+    std::string_view key, value;
+    while (Next(pos, kind, key, value)) fn(kind, key, value);
+  }
 
-  const std::vector<Op>& ops() const { return ops_; }
-  size_t Count() const { return ops_.size(); }
-  bool empty() const { return ops_.empty(); }
+  size_t Count() const { return count_; }
+  bool empty() const { return count_ == 0; }
   // Sum of key and value sizes.
   size_t ByteSize() const { return bytes_; }
+  // The encoded batch, header included.
+  const std::string& Data() const { return rep_; }
 
  private:
-  std::vector<Op> ops_;
+  static constexpr size_t kHeaderSize = 12;
+  // Decodes the operation at `pos` and advances it; false at the end.
+  bool Next(size_t& pos, OpKind& kind, std::string_view& key, std::string_view& value) const;
+  void SetCount(size_t count);
+
+  std::string rep_;
+  size_t count_ = 0;
   size_t bytes_ = 0;
 };
 

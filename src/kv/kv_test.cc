@@ -54,6 +54,41 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Store> store_;
 };
 
+TEST_P(StoreTest, BatchOfAppendedBatchesWithLongKeysAndValues) {
+  // Lengths around the varint32 byte boundaries (127/128, 16383/16384) and a 1 MiB value.
+  WriteBatch first, second;
+  first.Put(std::string(127, 'a'), std::string(128, 'x'));
+  first.Put("b", std::string(16384, 'y'));
+  first.Put("gone", "soon");
+  second.Delete("gone");
+  second.Put(std::string(16383, 'c'), std::string(size_t{1} << 20, 'z'));
+  second.Put("empty", "");
+  first.Append(second);
+  EXPECT_EQ(first.Count(), 6u);
+  EXPECT_EQ(first.ByteSize(), 127u + 128 + 1 + 16384 + 4 + 4 + 4 + 16383 + (size_t{1} << 20) + 5);
+  std::vector<std::pair<WriteBatch::OpKind, size_t>> seen;
+  first.ForEach([&](WriteBatch::OpKind kind, std::string_view key, std::string_view value) {
+    seen.emplace_back(kind, key.size() + value.size());
+  });
+  ASSERT_EQ(seen.size(), 6u);
+  EXPECT_EQ(seen[3].first, WriteBatch::OpKind::kDelete);
+  EXPECT_EQ(seen[4].second, 16383u + (size_t{1} << 20));
+
+  ASSERT_TRUE(store_->Write(first).ok());
+  EXPECT_EQ(*store_->Get(std::string(127, 'a')), std::string(128, 'x'));
+  EXPECT_EQ(store_->Get("b")->size(), 16384u);
+  EXPECT_EQ(store_->Get("gone").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*store_->Get(std::string(16383, 'c')), std::string(size_t{1} << 20, 'z'));
+  EXPECT_EQ(*store_->Get("empty"), "");
+
+  first.Clear();
+  EXPECT_TRUE(first.empty());
+  EXPECT_EQ(first.ByteSize(), 0u);
+  first.Put("after-clear", "1");
+  ASSERT_TRUE(store_->Write(first).ok());
+  EXPECT_EQ(*store_->Get("after-clear"), "1");
+}
+
 TEST_P(StoreTest, GetMissingIsNotFound) {
   auto r = store_->Get("nope");
   ASSERT_FALSE(r.ok());

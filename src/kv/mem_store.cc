@@ -100,16 +100,16 @@ Status MemStore::Write(const WriteBatch& batch, const WriteOptions& options) {
   std::lock_guard lock(mu_);
   if (fail_writes_) return Status::IOError("MemStore: injected write failure");
   ++seq_;
-  for (const auto& op : batch.ops()) {
-    auto& versions = data_[op.key];
+  batch.ForEach([&](WriteBatch::OpKind kind, std::string_view key, std::string_view put_value) {
+    auto& versions = data_[std::string(key)];
     std::optional<std::string> value;
-    if (op.kind == WriteBatch::OpKind::kPut) value = op.value;
+    if (kind == WriteBatch::OpKind::kPut) value = std::string(put_value);
     if (!versions.empty() && versions.back().seq == seq_) {
       versions.back().value = std::move(value);
     } else {
       versions.push_back({seq_, std::move(value)});
     }
-  }
+  });
   if (options.sync) synced_seq_ = seq_;
   return Status::OK();
 }

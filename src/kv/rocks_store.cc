@@ -200,13 +200,8 @@ std::unique_ptr<Snapshot> RocksStore::NewSnapshot() {
 }
 
 Status RocksStore::Write(const WriteBatch& batch, const WriteOptions& options) {
-  rocksdb::WriteBatch wb(batch.ByteSize() + batch.Count() * 16 + 16);
-  for (const auto& op : batch.ops()) {
-    rocksdb::Status s = op.kind == WriteBatch::OpKind::kPut
-                            ? wb.Put(ToSlice(op.key), ToSlice(op.value))
-                            : wb.Delete(ToSlice(op.key));
-    FOLIO_TRY(FromRocks(s, "batch"));
-  }
+  // kv::WriteBatch keeps RocksDB's own encoding (kv.h): one copy, no re-encoding.
+  rocksdb::WriteBatch wb(batch.Data());
   rocksdb::WriteOptions wo;
   wo.sync = options.sync;
   wo.disableWAL = false;

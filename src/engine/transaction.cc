@@ -343,7 +343,7 @@ Result<const TableInfo*> TransactionImpl::WritableTable(std::string_view name) {
   return t;
 }
 
-Status TransactionImpl::CheckDocument(const Value& document) const {
+Result<size_t> TransactionImpl::CheckDocument(const Value& document) const {
   if (document.type() != ion::Type::kStruct || document.is_null()) {
     return Status::InvalidArgument("a document must be a struct, got " +
                                    std::string(ion::TypeName(document.type())));
@@ -356,7 +356,7 @@ Status TransactionImpl::CheckDocument(const Value& document) const {
     return Status::LimitExceeded("Document size " + std::to_string(size) +
                                  " bytes exceeds the limit of 131072 bytes");
   }
-  return Status::OK();
+  return size;
 }
 
 Status TransactionImpl::CheckChangedDocumentLimit() const {
@@ -365,7 +365,7 @@ Status TransactionImpl::CheckChangedDocumentLimit() const {
   }
   size_t bytes = 0;
   for (const auto& [id, p] : documents_) {
-    if (p.data) bytes += ion::WriteBinary(*p.data).size();
+    if (p.data) bytes += p.data_bytes;
   }
   if (bytes > kMaxTransactionBytes) {
     return Status::LimitExceeded("Transaction exceeds the 4 MB size limit");
@@ -393,10 +393,11 @@ PendingDocument& TransactionImpl::Touch(const TableInfo& table, std::string_view
 Result<std::string> TransactionImpl::Insert(std::string_view table, Value document) {
   FOLIO_TRY(CheckOpen());
   FOLIO_ASSIGN_OR_RETURN(const TableInfo* t, WritableTable(table));
-  FOLIO_TRY(CheckDocument(document));
+  FOLIO_ASSIGN_OR_RETURN(size_t bytes, CheckDocument(document));
   std::string id = NewDocumentId();
   PendingDocument& p = Touch(*t, id, std::nullopt);
   p.data = std::move(document);
+  p.data_bytes = bytes;
   FOLIO_TRY(CheckChangedDocumentLimit());
   return id;
 }
@@ -404,7 +405,7 @@ Result<std::string> TransactionImpl::Insert(std::string_view table, Value docume
 Status TransactionImpl::Update(std::string_view table, std::string_view document_id, Value document) {
   FOLIO_TRY(CheckOpen());
   FOLIO_ASSIGN_OR_RETURN(const TableInfo* t, WritableTable(table));
-  FOLIO_TRY(CheckDocument(document));
+  FOLIO_ASSIGN_OR_RETURN(size_t bytes, CheckDocument(document));
   RecordRead(OccDocKey(document_id));
   std::optional<Revision> base;
   if (PendingFor(document_id) == nullptr) {
@@ -416,6 +417,7 @@ Status TransactionImpl::Update(std::string_view table, std::string_view document
   }
   PendingDocument& p = Touch(*t, document_id, std::move(base));
   p.data = std::move(document);
+  p.data_bytes = bytes;
   return CheckChangedDocumentLimit();
 }
 
@@ -434,6 +436,7 @@ Status TransactionImpl::Delete(std::string_view table, std::string_view document
     }
     PendingDocument& p = Touch(*t, document_id, std::nullopt);
     p.data.reset();
+    p.data_bytes = 0;
     return Status::OK();
   }
   storage::StateReader reader(store(), snapshot());
@@ -441,6 +444,7 @@ Status TransactionImpl::Delete(std::string_view table, std::string_view document
   if (!base) return Status::NotFound("No document with id " + std::string(document_id));
   PendingDocument& p = Touch(*t, document_id, std::move(base));
   p.data.reset();
+  p.data_bytes = 0;
   return CheckChangedDocumentLimit();
 }
 

@@ -160,33 +160,18 @@ void LedgerImpl::Answer(const std::vector<CommitRequest*>& requests) {
 }
 
 void LedgerImpl::CommitterLoop() {
-  // The group being gathered while the writer is busy: increments are built as requests
-  // arrive, and the open group is handed over the moment the writer is idle, before anything
-  // else. So a group holds what arrived during the previous group's write, and clients fall
-  // into two cohorts: one being written and synced while the other runs its next transaction.
-  BuiltGroup open;
   for (;;) {
     std::vector<CommitRequest*> requests;
     std::vector<CommitRequest*> written;
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] {
-        return !queue_.empty() || !written_.empty() || (!writer_busy_ && !open.staged.empty()) ||
-               (stopping_ && open.staged.empty() && !writer_busy_);
+        return !queue_.empty() || !written_.empty() || (stopping_ && !writer_busy_);
       });
-      if (!writer_busy_ && !open.staged.empty()) {
-        writer_busy_ = true;
-        pending_write_.emplace(std::move(open));
-        open = BuiltGroup();
-        write_cv_.notify_one();
-      }
       written.swap(written_);
       requests.assign(queue_.begin(), queue_.end());
       queue_.clear();
-      if (written.empty() && requests.empty() && open.staged.empty() && !writer_busy_ &&
-          stopping_) {
-        return;  // stopping with nothing left
-      }
+      if (written.empty() && requests.empty()) return;  // stopping with nothing left
     }
     Answer(written);
     if (requests.empty()) continue;
@@ -202,14 +187,36 @@ void LedgerImpl::CommitterLoop() {
         answered.push_back(r);
       }
     }
-    if (!answered.empty()) Answer(answered);
-    if (increment.staged.empty()) continue;
-    open.batch.Append(increment.batch);
-    open.staged.insert(open.staged.end(), increment.staged.begin(), increment.staged.end());
-    open.tip = std::move(increment.tip);
-    if (increment.catalog) open.catalog = std::move(increment.catalog);
-    open.last_write_seq = increment.last_write_seq;
+    if (!increment.staged.empty()) {
+      bool wake_writer = false;
+      {
+        std::lock_guard lock(queue_mu_);
+        if (open_.staged.empty()) {
+          open_ = std::move(increment);
+        } else {
+          open_.batch.Append(increment.batch);
+          open_.staged.insert(open_.staged.end(), increment.staged.begin(),
+                              increment.staged.end());
+          open_.tip = std::move(increment.tip);
+          if (increment.catalog) open_.catalog = std::move(increment.catalog);
+          open_.last_write_seq = increment.last_write_seq;
+        }
+        if (!writer_busy_) {
+          HandOver();
+          wake_writer = true;
+        }
+      }
+      if (wake_writer) write_cv_.notify_one();
+    }
+    Answer(answered);
   }
+}
+
+void LedgerImpl::HandOver() {
+  journal_->StageTip(open_.tip, open_.batch);
+  writer_busy_ = true;
+  pending_write_.emplace(std::move(open_));
+  open_ = BuiltGroup();
 }
 
 void LedgerImpl::WriterLoop() {
@@ -225,8 +232,13 @@ void LedgerImpl::WriterLoop() {
     WriteGroup(*built);
     {
       std::lock_guard lock(queue_mu_);
-      writer_busy_ = false;
       written_.insert(written_.end(), built->staged.begin(), built->staged.end());
+      // Whatever was built during this write goes next, without waiting for the committer.
+      if (!open_.staged.empty()) {
+        HandOver();
+      } else {
+        writer_busy_ = false;
+      }
     }
     queue_cv_.notify_one();
   }
@@ -449,7 +461,6 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
   }
 
   if (staged.empty()) return built;
-  journal_->StageTip(tip, batch);
   build_tip_ = tip;
   if (catalog) {
     build_catalog_ = catalog;

@@ -93,6 +93,9 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   };
   void CommitterLoop();
   void WriterLoop();
+  // Gives open_ (with its journal tip record) to the writer. Callers hold queue_mu_, and the
+  // writer is not busy or is the caller.
+  void HandOver();
   BuiltGroup BuildGroup(std::vector<CommitRequest*>& group);
   void WriteGroup(BuiltGroup& built);
   // Answers every request (runs its callback, outside every lock) and frees it.
@@ -140,10 +143,16 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   bool stopping_ = false;
   std::thread committer_;
 
+  // Built transactions not yet written, in build (= journal) order; guarded by queue_mu_.
+  // Handed over whole the moment the writer is idle (by the committer) or done (by the writer
+  // itself), so a group holds what was built during the previous group's write, and clients
+  // fall into two cohorts: one being synced while the other runs its next transaction.
+  BuiltGroup open_;
   // The group handed to the writer thread; guarded by queue_mu_.
   std::condition_variable write_cv_;  // signalled when pending_write_ is set or write_stop_
   std::optional<BuiltGroup> pending_write_;
-  bool writer_busy_ = false;  // from hand-over until the group is written
+  // From hand-over until a write ends with open_ empty; open_ is non-empty only while set.
+  bool writer_busy_ = false;
   // Requests of written groups (result set), in commit order, for the committer to answer:
   // waking the callers would otherwise delay the writer's next group. Guarded by queue_mu_.
   std::vector<CommitRequest*> written_;

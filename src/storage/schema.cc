@@ -133,6 +133,7 @@ std::string JournalPrefix() { return "j"; }
 std::string Meta(std::string_view name) { return Cat({"m", name}); }
 std::string_view DocIdOfIndexKey(std::string_view key) { return key.substr(key.size() - 22); }
 std::string_view DocIdOfCurrentKey(std::string_view key) { return key.substr(key.size() - 22); }
+std::string_view DocIdOfHistoryKey(std::string_view key) { return key.substr(key.size() - 30, 22); }
 }  // namespace keys
 
 namespace {

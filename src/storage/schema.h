@@ -45,7 +45,8 @@ struct TableInfo {
 // Key layout inside one ledger's store. Ids are fixed-width (22 bytes), so no separators.
 //   't' tableId                         -> TableInfo (Ion binary)
 //   'd' tableId docId                   -> current revision (Ion binary, committed-view shape)
-//   'h' tableId docId version(BE u64)   -> every revision, including deletions
+//   'h' tableId docId version(BE u64)   -> every revision that is not current (superseded
+//                                          ones and deletions), same shape
 //   'x' tableId indexId keyHash(32) docId -> "" (index entry of the current revision)
 //   'j' ...                             -> journal (journal module)
 //   'm' name                            -> ledger metadata values
@@ -67,6 +68,7 @@ std::string Meta(std::string_view name);
 // The document id at the end of an Index key.
 std::string_view DocIdOfIndexKey(std::string_view key);
 std::string_view DocIdOfCurrentKey(std::string_view key);
+std::string_view DocIdOfHistoryKey(std::string_view key);
 }  // namespace keys
 
 // The value an index files `v` under. Every two values PartiQL's `=` finds equal map to the

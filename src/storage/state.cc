@@ -64,13 +64,29 @@ Status StateReader::ScanIndex(std::string_view table_id, std::string_view index_
 
 Status StateReader::ScanHistory(std::string_view table_id, std::optional<std::string_view> doc_id,
                                 const std::function<Status(Revision&&)>& fn) const {
-  std::string prefix =
+  // History entries hold the revisions that are no longer current; each document's current
+  // revision (its newest) comes after them. Both ranges are in document-id order.
+  std::string history_prefix =
       doc_id ? keys::HistoryPrefix(table_id, *doc_id) : keys::HistoryPrefix(table_id);
-  return ScanPrefix(prefix, [&](std::string_view, std::string_view v) {
-    Result<Revision> rev = DecodeRevision(v);
+  std::string current_prefix =
+      doc_id ? keys::Current(table_id, *doc_id) : keys::CurrentPrefix(table_id);
+  auto history = store_->NewIterator(kv::PrefixRange(history_prefix, snapshot_));
+  auto current = store_->NewIterator(kv::PrefixRange(current_prefix, snapshot_));
+  history->SeekToFirst();
+  current->SeekToFirst();
+  while (history->Valid() || current->Valid()) {
+    bool from_history =
+        !current->Valid() ||
+        (history->Valid() &&
+         keys::DocIdOfHistoryKey(history->key()) <= keys::DocIdOfCurrentKey(current->key()));
+    kv::Iterator& it = from_history ? *history : *current;
+    Result<Revision> rev = DecodeRevision(it.value());
     if (!rev.ok()) return rev.status();
-    return fn(std::move(rev).value());
-  });
+    FOLIO_TRY(fn(std::move(rev).value()));
+    it.Next();
+  }
+  FOLIO_TRY(history->status());
+  return current->status();
 }
 
 Result<std::optional<Revision>> StateReader::GetRevision(std::string_view table_id,
@@ -78,8 +94,11 @@ Result<std::optional<Revision>> StateReader::GetRevision(std::string_view table_
                                                          uint64_t version) const {
   Result<std::string> r = store_->Get(keys::History(table_id, doc_id, version), {snapshot_});
   if (!r.ok()) {
-    if (r.status().code() == StatusCode::kNotFound) return std::optional<Revision>();
-    return r.status();
+    if (r.status().code() != StatusCode::kNotFound) return r.status();
+    // Not superseded: the current revision, if it is that version.
+    FOLIO_ASSIGN_OR_RETURN(std::optional<Revision> current, GetCurrent(table_id, doc_id));
+    if (current && current->version == version) return current;
+    return std::optional<Revision>();
   }
   FOLIO_ASSIGN_OR_RETURN(Revision rev, DecodeRevision(*r));
   return std::optional<Revision>(std::move(rev));
@@ -111,7 +130,10 @@ Status PutIndexEntry(kv::WriteBatch& batch, const TableInfo& table, const IndexI
 Status PutRevision(kv::WriteBatch& batch, const TableInfo& table, const Revision& rev,
                    const std::optional<Revision>& previous) {
   std::string encoded = EncodeRevision(rev);
-  batch.Put(keys::History(table.table_id, rev.document_id, rev.version), encoded);
+  if (previous) {
+    batch.Put(keys::History(table.table_id, previous->document_id, previous->version),
+              EncodeRevision(*previous));
+  }
   for (const IndexInfo& index : table.indexes) {
     if (previous && previous->data) {
       FOLIO_ASSIGN_OR_RETURN(std::optional<Hash256> h, FieldHash(*previous->data, index.field));
@@ -120,6 +142,7 @@ Status PutRevision(kv::WriteBatch& batch, const TableInfo& table, const Revision
     FOLIO_TRY(PutIndexEntry(batch, table, index, rev));
   }
   if (rev.deleted()) {
+    batch.Put(keys::History(table.table_id, rev.document_id, rev.version), encoded);
     batch.Delete(keys::Current(table.table_id, rev.document_id));
   } else {
     batch.Put(keys::Current(table.table_id, rev.document_id), encoded);

@@ -28,7 +28,8 @@ class StateReader {
   // Document ids whose indexed field hashes to `key_hash`.
   Status ScanIndex(std::string_view table_id, std::string_view index_id, const Hash256& key_hash,
                    const std::function<Status(std::string_view doc_id)>& fn) const;
-  // Every revision of a table (or of one document), in (document id, version) order.
+  // Every revision of a table (or of one document), in (document id, version) order: the
+  // history entries of each document followed by its current entry.
   Status ScanHistory(std::string_view table_id, std::optional<std::string_view> doc_id,
                      const std::function<Status(Revision&&)>& fn) const;
   Result<std::optional<Revision>> GetRevision(std::string_view table_id, std::string_view doc_id,
@@ -47,9 +48,11 @@ std::string EncodeRevision(const Revision& r);
 
 void PutTable(kv::WriteBatch& batch, const TableInfo& table);
 
-// Writes revision `rev` of a document of `table`: the history entry, the current entry (or its
-// removal for a deletion), and index entries for every index of `table` (removing those of
-// `previous`, the document's prior current revision, if any).
+// Writes revision `rev` of a document of `table`: the current entry (or, for a deletion, its
+// removal and a history entry for the deletion), the history entry of `previous` (the
+// document's prior current revision, if any, which `rev` supersedes), and index entries for
+// every index of `table` (removing those of `previous`). A live revision is stored once, as
+// the current entry; it moves to history when superseded.
 Status PutRevision(kv::WriteBatch& batch, const TableInfo& table, const Revision& rev,
                    const std::optional<Revision>& previous);
 // Index entry for one document under one index (used when an index is created).

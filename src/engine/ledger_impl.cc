@@ -371,9 +371,6 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       }
       journal::RevisionMetadata meta{doc_id, p.base ? static_cast<int64_t>(p.base->version) + 1 : 0,
                                      now, txn.id()};
-      journal::Revision revision = journal::Revision::User(meta, p.data);
-      revision.known_data_hash = p.data_hash;
-      builder.AddRevision(std::move(revision));
       written.push_back(OccDocKey(doc_id));
       written.push_back(OccTableKey(p.table_id));
       for (const storage::IndexInfo& index : table.indexes) {
@@ -385,6 +382,10 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
           }
         }
       }
+      // The data moves into the block, and from there into the document state below.
+      journal::Revision revision = journal::Revision::User(meta, txn.TakeDocumentData(doc_id));
+      revision.known_data_hash = p.data_hash;
+      builder.AddRevision(std::move(revision));
     }
     // Redaction.
     if (st.ok() && txn.redaction()) {
@@ -435,7 +436,7 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       continue;
     }
     // Document state, now that the block address and revision hashes are known.
-    for (const journal::Revision& rev : block.revisions) {
+    for (journal::Revision& rev : block.revisions) {
       if (rev.is_system || !st.ok()) continue;
       const PendingDocument& p = txn.documents().at(rev.metadata.id);
       const TableInfo& table = tables().at(p.table_id);
@@ -443,7 +444,7 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       r.strand_id = strand_id_;
       r.sequence_no = sequence_no;
       r.hash = rev.hash;
-      r.data = p.data;
+      r.data = std::move(rev.data);  // the block is encoded already
       r.document_id = rev.metadata.id;
       r.version = static_cast<uint64_t>(rev.metadata.version);
       r.tx_time = now;

@@ -106,6 +106,11 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   // --- For the ledger's committer and the sources ----------------------------------------
   const std::set<std::string>& read_keys() const { return read_keys_; }
   const std::map<std::string, PendingDocument>& documents() const { return documents_; }
+  // Moves the data of pending document `doc_id` out (for its journal revision). Only the commit
+  // build step calls it; the transaction is closed after its commit whatever the outcome.
+  std::optional<ion::Value> TakeDocumentData(const std::string& doc_id) {
+    return std::move(documents_.at(doc_id).data);
+  }
   const std::vector<std::string>& document_order() const { return document_order_; }
   const std::map<std::string, storage::TableInfo>& changed_tables() const { return changed_tables_; }
   const std::vector<std::pair<std::string, std::string>>& created_indexes() const {

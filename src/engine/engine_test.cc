@@ -15,6 +15,8 @@
 #include "ion/ion.h"
 #include "journal/hash.h"
 #include "kv/rocks_store.h"
+#include "storage/schema.h"
+#include "storage/state.h"
 
 namespace folio::engine {
 namespace {
@@ -421,6 +423,64 @@ TEST_F(EngineTest, ControlPlane) {
   auto tags = engine_->ListTags(info->arn);
   ASSERT_TRUE(tags.ok());
   EXPECT_EQ(tags->at("team"), "ledger");
+}
+
+TEST_F(EngineTest, LedgerWithoutFormatMarkerIsUpgradedOnOpen) {
+  Auto("CREATE TABLE T");
+  Auto("CREATE INDEX ON T (k)");
+  std::string a = Auto("INSERT INTO T VALUE {'k': 1}")[0].Get("documentId")->as_string();
+  Auto("INSERT INTO T VALUE {'k': 2}");
+  Auto("INSERT INTO T VALUE {'k': 3}");
+  Auto("UPDATE T SET k = 10 WHERE k = 1");
+  Auto("DELETE FROM T WHERE k = 3");
+  ledger_.reset();
+  engine_.reset();
+  std::string ledger_dir;
+  for (auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir_) / "ledgers")) {
+    ledger_dir = e.path().string();
+  }
+  {
+    // The layout before the marker: history also holds every current revision, and index
+    // entries sit under other keys.
+    auto store = kv::RocksStore::Open(ledger_dir);
+    ASSERT_TRUE(store.ok());
+    kv::WriteBatch b;
+    b.Delete(storage::keys::Meta("format"));
+    storage::StateReader reader(store->get(), nullptr);
+    auto tables = reader.ListTables();
+    ASSERT_TRUE(tables.ok());
+    ASSERT_EQ(tables->size(), 1u);
+    const storage::TableInfo& t = (*tables)[0];
+    auto x = (*store)->NewIterator(kv::PrefixRange("x"));
+    for (x->SeekToFirst(); x->Valid(); x->Next()) b.Delete(x->key());
+    Hash256 stale{};
+    stale[0] = 0x5A;
+    ASSERT_TRUE(reader
+                    .ScanCurrent(t.table_id,
+                                 [&](storage::Revision&& r) {
+                                   storage::PutHistoryOnly(b, t.table_id, r);
+                                   b.Put(storage::keys::Index(t.table_id, t.indexes[0].index_id,
+                                                              stale, r.document_id),
+                                         "");
+                                   return Status::OK();
+                                 })
+                    .ok());
+    ASSERT_TRUE((*store)->Write(b).ok());
+  }
+  auto before = VerifyDataDir(dir_);
+  ASSERT_FALSE(before.ok());
+  EXPECT_EQ(before.status().code(), StatusCode::kFailedPrecondition) << before.status().ToString();
+  Open();  // upgrades
+  EXPECT_EQ(Auto("SELECT VALUE COUNT(*) FROM history(T)")[0], Value::Integer(5));
+  EXPECT_EQ(Auto("SELECT VALUE h.metadata.version FROM history(T) AS h WHERE h.metadata.id = ?",
+                 {Value::String(a)}).size(), 2u);
+  auto found = Auto("SELECT VALUE r.metadata.id FROM _ql_committed_T AS r WHERE r.data.k = 10");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0], Value::String(a));
+  EXPECT_EQ(Auto("SELECT VALUE k FROM T WHERE k = 2e0").size(), 1u);
+  VerifyAll();
+  Open();  // already current: opens unchanged
+  EXPECT_EQ(Auto("SELECT VALUE COUNT(*) FROM history(T)")[0], Value::Integer(5));
 }
 
 TEST_F(EngineTest, VerifyDetectsTamperedRevision) {

@@ -48,11 +48,21 @@ Status LedgerImpl::Load(bool create) {
     strand_id_ = NewId();
     kv::WriteBatch batch;
     batch.Put(storage::keys::Meta("strand"), strand_id_);
+    batch.Put(storage::keys::Meta("format"), storage::kDataFormat);
     FOLIO_TRY(store_->Write(batch));
   } else if (strand.status().code() == StatusCode::kNotFound) {
     return Status::Corruption("ledger " + name_ + " has no strand id");
   } else {
     return strand.status();
+  }
+  Result<std::string> format = store_->Get(storage::keys::Meta("format"));
+  if (!format.ok() && format.status().code() != StatusCode::kNotFound) return format.status();
+  if (!format.ok()) {
+    FOLIO_TRY(UpgradeUnversionedState());
+  } else if (*format != storage::kDataFormat) {
+    return Status::FailedPrecondition("ledger " + name_ + " has data format " + *format +
+                                      "; this build reads format " +
+                                      std::string(storage::kDataFormat));
   }
   FOLIO_ASSIGN_OR_RETURN(journal_, journal::Journal::Open(*store_, storage::keys::JournalPrefix(), strand_id_));
   storage::StateReader reader(store_.get(), nullptr);
@@ -63,6 +73,32 @@ Status LedgerImpl::Load(bool create) {
   build_catalog_ = catalog_;
   published_snapshot_ = store_->NewSnapshot();
   return Status::OK();
+}
+
+Status LedgerImpl::UpgradeUnversionedState() {
+  // Ledgers written before the format marker differ in two derived structures, both rebuilt
+  // from the current entries (the journal and the current entries are unchanged): history held
+  // a copy of every current revision, and index entries were filed under keys that did not
+  // follow PartiQL equality. Idempotent, and applied in one batch with the marker.
+  storage::StateReader reader(store_.get(), nullptr);
+  FOLIO_ASSIGN_OR_RETURN(std::vector<TableInfo> tables, reader.ListTables());
+  kv::WriteBatch batch;
+  for (const TableInfo& table : tables) {
+    for (const storage::IndexInfo& index : table.indexes) {
+      auto it = store_->NewIterator(kv::PrefixRange(storage::keys::IndexPrefix(table.table_id, index.index_id)));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(it->key());
+      FOLIO_TRY(it->status());
+    }
+    FOLIO_TRY(reader.ScanCurrent(table.table_id, [&](Revision&& r) -> Status {
+      batch.Delete(storage::keys::History(table.table_id, r.document_id, r.version));
+      for (const storage::IndexInfo& index : table.indexes) {
+        FOLIO_TRY(storage::PutIndexEntry(batch, table, index, r));
+      }
+      return Status::OK();
+    }));
+  }
+  batch.Put(storage::keys::Meta("format"), storage::kDataFormat);
+  return store_->Write(batch);
 }
 
 LedgerImpl::~LedgerImpl() {

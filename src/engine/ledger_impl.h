@@ -83,6 +83,8 @@ class LedgerImpl final : public Ledger, public std::enable_shared_from_this<Ledg
   };
   LedgerImpl(std::string name, std::unique_ptr<kv::Store> store, const LedgerOptions& options);
   Status Load(bool create);
+  // Brings a ledger written before the data format marker to the current layout.
+  Status UpgradeUnversionedState();
   // A built group (or increment of one) on its way to the writer thread.
   struct BuiltGroup {
     kv::WriteBatch batch;

@@ -48,6 +48,18 @@ std::string Hex(const Hash256& h) { return HexEncode(h); }
 
 Result<LedgerVerifyReport> VerifyLedgerStore(kv::Store& store,
                                              const std::function<void(uint64_t, uint64_t)>& progress) {
+  Result<std::string> format = store.Get(storage::keys::Meta("format"));
+  if (!format.ok() && format.status().code() == StatusCode::kNotFound) {
+    return Status::FailedPrecondition(
+        "the ledger predates data format " + std::string(storage::kDataFormat) +
+        "; open it once with this build (folio serve) to upgrade it, then verify");
+  }
+  if (!format.ok()) return format.status();
+  if (*format != storage::kDataFormat) {
+    return Status::FailedPrecondition("the ledger has data format " + *format +
+                                      "; this build verifies format " +
+                                      std::string(storage::kDataFormat));
+  }
   LedgerVerifyReport report;
   std::map<std::tuple<std::string, std::string, int64_t>, ReplayedRevision> history;
   std::map<DocKey, int64_t> latest;  // latest version per document

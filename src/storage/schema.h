@@ -50,6 +50,11 @@ struct TableInfo {
 //   'x' tableId indexId keyHash(32) docId -> "" (index entry of the current revision)
 //   'j' ...                             -> journal (journal module)
 //   'm' name                            -> ledger metadata values
+// The layout described above, stored under keys::Meta("format") (docs/formats/keys.md). "3":
+// history holds only non-current revisions and index keys follow PartiQL equality. Ledgers
+// without the key predate it (the engine upgrades them when it opens them).
+inline constexpr std::string_view kDataFormat = "3";
+
 namespace keys {
 std::string Table(std::string_view table_id);
 std::string TablePrefix();

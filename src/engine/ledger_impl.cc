@@ -225,9 +225,18 @@ void LedgerImpl::CommitterLoop() {
     }
     if (!increment.staged.empty()) {
       bool wake_writer = false;
+      std::optional<BuiltGroup> inline_group;
       {
         std::lock_guard lock(queue_mu_);
-        if (open_.staged.empty()) {
+        // A lone commit with nothing else in the pipeline is written here: handing it to the
+        // writer thread and back would add two thread wake-ups to its latency, and there is
+        // nothing to overlap with.
+        if (!writer_busy_ && open_.staged.empty() && queue_.empty() &&
+            increment.staged.size() == 1) {
+          writer_busy_ = true;
+          journal_->StageTip(increment.tip, increment.batch);
+          inline_group.emplace(std::move(increment));
+        } else if (open_.staged.empty()) {
           open_ = std::move(increment);
         } else {
           open_.batch.Append(increment.batch);
@@ -237,12 +246,20 @@ void LedgerImpl::CommitterLoop() {
           if (increment.catalog) open_.catalog = std::move(increment.catalog);
           open_.last_write_seq = increment.last_write_seq;
         }
-        if (!writer_busy_) {
+        if (!inline_group && !writer_busy_) {
           HandOver();
           wake_writer = true;
         }
       }
       if (wake_writer) write_cv_.notify_one();
+      if (inline_group) {
+        WriteGroup(*inline_group);  // open_ stays empty: only this thread fills it
+        {
+          std::lock_guard lock(queue_mu_);
+          writer_busy_ = false;
+        }
+        answered.insert(answered.begin(), inline_group->staged.begin(), inline_group->staged.end());
+      }
     }
     Answer(answered);
   }

@@ -2,11 +2,13 @@
 //
 // Thread safety: thread-safe. Transactions run concurrently on their own snapshots; commits
 // are queued to a two-stage pipeline:
-//   1. the committer thread validates a group in order (OCC), chains one journal block per
+//   1. the committer thread validates commits in order (OCC), chains one journal block per
 //      writing transaction on top of every earlier group (published or still being written)
-//      and builds the group's ONE kv batch;
-//   2. the writer thread makes that batch durable (one synced write), publishes it and answers
-//      the group, while the committer already builds the next group.
+//      and appends their kv writes to the open group (one kv batch);
+//   2. the writer thread makes a group durable (one synced write) and publishes it, while the
+//      committer builds the next one; the writer takes the open group the moment it finishes,
+//      and the committer answers written groups.
+// A lone commit with the pipeline empty is written by the committer itself (no hand-offs).
 // Invariants:
 //   - write_seq_ counts published writing commits; published_snapshot_ contains exactly the
 //     commits numbered <= write_seq_ (both change together under mu_, after the group's batch

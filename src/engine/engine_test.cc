@@ -103,6 +103,16 @@ class EngineTest : public ::testing::Test {
     EXPECT_TRUE(c.ok()) << c.ToString();
     return rows;
   }
+  // Closes the engine and opens the (only) ledger's store directly, to change it underneath.
+  Result<std::unique_ptr<kv::RocksStore>> CloseAndOpenLedgerStore() {
+    ledger_.reset();
+    engine_.reset();
+    std::string ledger_dir;
+    for (auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir_) / "ledgers")) {
+      ledger_dir = e.path().string();
+    }
+    return kv::RocksStore::Open(ledger_dir);
+  }
   void VerifyAll() {
     ledger_.reset();
     engine_.reset();
@@ -433,16 +443,10 @@ TEST_F(EngineTest, LedgerWithoutFormatMarkerIsUpgradedOnOpen) {
   Auto("INSERT INTO T VALUE {'k': 3}");
   Auto("UPDATE T SET k = 10 WHERE k = 1");
   Auto("DELETE FROM T WHERE k = 3");
-  ledger_.reset();
-  engine_.reset();
-  std::string ledger_dir;
-  for (auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir_) / "ledgers")) {
-    ledger_dir = e.path().string();
-  }
   {
     // The layout before the marker: history also holds every current revision, and index
     // entries sit under other keys.
-    auto store = kv::RocksStore::Open(ledger_dir);
+    auto store = CloseAndOpenLedgerStore();
     ASSERT_TRUE(store.ok());
     kv::WriteBatch b;
     b.Delete(storage::keys::Meta("format"));
@@ -487,15 +491,9 @@ TEST_F(EngineTest, VerifyDetectsTamperedRevision) {
   Auto("CREATE TABLE T");
   Auto("CREATE INDEX ON T (k)");
   for (int i = 0; i < 5; ++i) Auto("INSERT INTO T VALUE {'k': ?}", {Value::Integer(i)});
-  ledger_.reset();
-  engine_.reset();
-  // Flip one byte of one current-document record in a ledger store.
-  std::string ledger_dir;
-  for (auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir_) / "ledgers")) {
-    ledger_dir = e.path().string();
-  }
   {
-    auto store = kv::RocksStore::Open(ledger_dir);
+    // Flip one byte of one current-document record in a ledger store.
+    auto store = CloseAndOpenLedgerStore();
     ASSERT_TRUE(store.ok());
     auto it = (*store)->NewIterator(kv::PrefixRange("d"));
     it->SeekToFirst();

@@ -109,7 +109,10 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   // Moves the data of pending document `doc_id` out (for its journal revision). Only the commit
   // build step calls it; the transaction is closed after its commit whatever the outcome.
   std::optional<ion::Value> TakeDocumentData(const std::string& doc_id) {
-    return std::move(documents_.at(doc_id).data);
+    std::optional<ion::Value>& data = documents_.at(doc_id).data;
+    std::optional<ion::Value> taken = std::move(data);
+    data.reset();
+    return taken;
   }
   const std::vector<std::string>& document_order() const { return document_order_; }
   const std::map<std::string, storage::TableInfo>& changed_tables() const { return changed_tables_; }

@@ -16,8 +16,9 @@ std::string NewId();
 // on), fixed-width Base62 so that byte order is issue order, followed by 11 random characters
 // (65 bits). Ids issued later sort after earlier ones, so the storage keys of new documents are
 // appended at the end of their table's key range instead of at random places (cheap memtable
-// inserts, no interleaved SST ranges). Unique across restarts as long as the clock does not go
-// back by more than the random part can absorb. Thread-safe.
+// inserts, no interleaved SST ranges). Unique: stamps never repeat within a process, and the
+// random part makes a collision with an id of another run (clock set back) negligible; only
+// the ordering is lost then. Thread-safe.
 std::string NewDocumentId();
 // True when `id` is 22 characters of [0-9A-Za-z].
 bool IsValidId(std::string_view id);

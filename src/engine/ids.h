@@ -1,5 +1,6 @@
-// QLDB-style identifiers: 22 uniformly random Base62 characters (131 bits; document, table,
-// index, strand and transaction ids). Clients treat them as opaque.
+// QLDB-style identifiers: 22 Base62 characters. Table, index, strand and transaction ids are
+// uniformly random (131 bits); document ids start with an increasing stamp (NewDocumentId).
+// Clients treat them as opaque.
 #pragma once
 
 #include <string>

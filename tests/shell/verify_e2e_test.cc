@@ -108,10 +108,22 @@ TEST_F(VerifyE2E, FlippedJournalBlockByteIsReported) {
   EXPECT_NE(out.find("FAILED"), std::string::npos) << out;
 }
 
-TEST_F(VerifyE2E, FlippedRevisionByteIsReported) {
+TEST_F(VerifyE2E, FlippedHistoryRevisionByteIsReported) {
+  // VIN-MARKER-1 was updated: its first revision is a history entry.
   bool flipped = false;
   std::string copy = CorruptCopy(
-      "revision", [&](kv::Store& s) { flipped |= FlipValueByte(s, "h", "VIN-MARKER-0"); });
+      "history", [&](kv::Store& s) { flipped |= FlipValueByte(s, "h", "VIN-MARKER-1"); });
+  ASSERT_TRUE(flipped);
+  auto [code, out] = Verify(copy);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("FAILED"), std::string::npos) << out;
+}
+
+TEST_F(VerifyE2E, FlippedCurrentRevisionByteIsReported) {
+  // VIN-MARKER-0 was only inserted: its one revision is the current entry.
+  bool flipped = false;
+  std::string copy = CorruptCopy(
+      "current", [&](kv::Store& s) { flipped |= FlipValueByte(s, "d", "VIN-MARKER-0"); });
   ASSERT_TRUE(flipped);
   auto [code, out] = Verify(copy);
   EXPECT_EQ(code, 1) << out;

@@ -52,7 +52,8 @@ Result<LedgerVerifyReport> VerifyLedgerStore(kv::Store& store,
   if (!format.ok() && format.status().code() == StatusCode::kNotFound) {
     return Status::FailedPrecondition(
         "the ledger predates data format " + std::string(storage::kDataFormat) +
-        "; open it once with this build (folio serve) to upgrade it, then verify");
+        "; this build's server upgrades it the first time a request uses the ledger, then "
+        "verify again");
   }
   if (!format.ok()) return format.status();
   if (*format != storage::kDataFormat) {

@@ -6,7 +6,8 @@
 # throughput (default): runs folio_engine_bench (in-process, durable single-document insert
 #   transactions and indexed point reads with 1, 8 and 32 threads) and then PostgreSQL's
 #   baseline (/work/shared/bench/pg_baseline.sh, needs root and PostgreSQL 15) in the same run,
-#   and prints both plus the Folio/PostgreSQL ratio. Env: SECS (default 15), CLIENTS
+#   and prints both plus the Folio/PostgreSQL ratio. RUNS (default 1) repeats the pair and ends
+#   with the median ratio per workload (both systems move 10-60% run to run on a shared VM). Env: SECS (default 15), CLIENTS
 #   (default "1 8 32"), PG_BASELINE (default /work/shared/bench/pg_baseline.sh), BENCH_DIR
 #   (engine data directory, default /tmp/folio_engine_bench), PGDATA_DIR/PGPORT (PostgreSQL's
 #   data directory and port, default /tmp/folio_bench_pg and 55437).
@@ -25,6 +26,7 @@ CLIENTS=${CLIENTS:-"1 8 32"}
 PG_BASELINE=${PG_BASELINE:-/work/shared/bench/pg_baseline.sh}
 BENCH_DIR=${BENCH_DIR:-/tmp/folio_engine_bench}
 DOCS=${DOCS:-1000000}
+RUNS=${RUNS:-1}
 # pg_baseline.sh's own defaults (/tmp/pgbase, port 55432) may be in use by someone else.
 export PGDATA_DIR=${PGDATA_DIR:-/tmp/folio_bench_pg}
 export PGPORT=${PGPORT:-55437}
@@ -64,17 +66,32 @@ case "$MODE" in
     ;;
 esac
 
-fsync_probe
-echo "== folio (in-process, sync commits) =="
-folio_out=$("$BENCH" throughput --writers "${CLIENTS// /,}" --seconds "$SECS" --dir "$BENCH_DIR")
-echo "$folio_out"
-echo "load between: $(cut -d' ' -f1-3 /proc/loadavg)"
-fsync_probe
-echo "== postgresql ($PG_BASELINE) =="
-pg_out=$(CLIENTS="$CLIENTS" SECS="$SECS" bash "$PG_BASELINE")
-echo "$pg_out"
-fsync_probe
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One measurement: Folio, then PostgreSQL, then the summary table; appends
+# "kind threads ratio" lines to $RATIOS.
+one_run() {
+  fsync_probe
+  echo "== folio (in-process, sync commits) =="
+  folio_out=$("$BENCH" throughput --writers "${CLIENTS// /,}" --seconds "$SECS" --dir "$BENCH_DIR")
+  echo "$folio_out"
+  echo "load between: $(cut -d' ' -f1-3 /proc/loadavg)"
+  fsync_probe
+  echo "== postgresql ($PG_BASELINE) =="
+  pg_out=$(CLIENTS="$CLIENTS" SECS="$SECS" bash "$PG_BASELINE")
+  echo "$pg_out"
+  fsync_probe
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== summary (transactions per second) =="
+  printf '%-14s %8s %12s %12s %8s\n' workload threads folio postgresql ratio
+  for kind in insert-1-doc indexed-read; do
+    for c in $CLIENTS; do
+      f=$(folio_tps "$kind" "$c")
+      p=$(pg_tps "$kind" "$c")
+      ratio=$(awk -v f="${f:-0}" -v p="${p:-0}" 'BEGIN { if (p > 0) printf "%.2f", f / p; else print "n/a" }')
+      printf '%-14s %8s %12s %12s %8s\n' "$kind" "$c" "${f:-n/a}" "${p:-n/a}" "$ratio"
+      echo "$kind $c $ratio" >> "$RATIOS"
+    done
+  done
+}
 
 # folio lines: bench=insert-1-doc writers=W ... tps=X; pg lines: insert-1-doc clients=C tps = X (...)
 folio_tps() {  # kind threads
@@ -84,13 +101,22 @@ folio_tps() {  # kind threads
 pg_tps() {  # kind clients
   echo "$pg_out" | awk -v kind="$1" -v n="$2" '$1 == kind && $2 == "clients=" n { print $5 }'
 }
-echo "== summary (transactions per second) =="
-printf '%-14s %8s %12s %12s %8s\n' workload threads folio postgresql ratio
-for kind in insert-1-doc indexed-read; do
-  for c in $CLIENTS; do
-    f=$(folio_tps "$kind" "$c")
-    p=$(pg_tps "$kind" "$c")
-    ratio=$(awk -v f="${f:-0}" -v p="${p:-0}" 'BEGIN { if (p > 0) printf "%.2f", f / p; else print "n/a" }')
-    printf '%-14s %8s %12s %12s %8s\n' "$kind" "$c" "${f:-n/a}" "${p:-n/a}" "$ratio"
-  done
+
+RATIOS=$(mktemp)
+trap 'rm -f "$RATIOS"' EXIT
+for run in $(seq "$RUNS"); do
+  [ "$RUNS" -gt 1 ] && echo "==== run $run of $RUNS ===="
+  one_run
 done
+if [ "$RUNS" -gt 1 ]; then
+  # Both systems' results move run to run on a shared VM; the median ratio is the steadier figure.
+  echo "== median Folio/PostgreSQL ratio over $RUNS runs (each run's ratios in order) =="
+  for kind in insert-1-doc indexed-read; do
+    for c in $CLIENTS; do
+      awk -v kind="$kind" -v n="$c" '$1 == kind && $2 == n { print $3 }' "$RATIOS" |
+        sort -g | awk -v kind="$kind" -v n="$c" '{ v[NR] = $1 } END {
+          m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          printf "%-14s %8s   median %.2f   (min %.2f, max %.2f)\n", kind, n, m, v[1], v[NR] }'
+    done
+  done
+fi

@@ -1,5 +1,8 @@
 #include "kv/kv.h"
 
+#include <cassert>
+#include <cstdint>
+
 namespace folio::kv {
 
 namespace {
@@ -16,6 +19,7 @@ void AppendVarint32(std::string& out, uint32_t v) {
 }
 
 void AppendLengthPrefixed(std::string& out, std::string_view bytes) {
+  assert(bytes.size() <= UINT32_MAX);  // kv.h: keys and values are below 4 GiB
   AppendVarint32(out, static_cast<uint32_t>(bytes.size()));
   out.append(bytes);
 }

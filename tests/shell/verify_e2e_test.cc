@@ -67,6 +67,10 @@ class VerifyE2E : public ::testing::Test {
     return copy;
   }
 
+  // Flips a byte of the first value under `prefix` holding `needle` in a copy of the data
+  // dir, and expects `folio verify` to fail on the copy.
+  static void ExpectFlippedValueReported(const std::string& name, const std::string& prefix,
+                                         const std::string& needle);
   static std::pair<int, std::string> Verify(const std::string& dir) {
     return testing::RunCommand(std::string(FOLIO_BINARY) + " verify --quiet " + dir + " 2>&1");
   }
@@ -98,36 +102,29 @@ TEST_F(VerifyE2E, IntactDataDirVerifies) {
   EXPECT_NE(out.find("all consistent"), std::string::npos) << out;
 }
 
-TEST_F(VerifyE2E, FlippedJournalBlockByteIsReported) {
+void VerifyE2E::ExpectFlippedValueReported(const std::string& name, const std::string& prefix,
+                                           const std::string& needle) {
   bool flipped = false;
-  std::string copy = CorruptCopy(
-      "block", [&](kv::Store& s) { flipped |= FlipValueByte(s, "jB", "VIN-MARKER-2"); });
+  std::string copy =
+      CorruptCopy(name, [&](kv::Store& s) { flipped |= FlipValueByte(s, prefix, needle); });
   ASSERT_TRUE(flipped);
   auto [code, out] = Verify(copy);
   EXPECT_EQ(code, 1) << out;
   EXPECT_NE(out.find("FAILED"), std::string::npos) << out;
+}
+
+TEST_F(VerifyE2E, FlippedJournalBlockByteIsReported) {
+  ExpectFlippedValueReported("block", "jB", "VIN-MARKER-2");
 }
 
 TEST_F(VerifyE2E, FlippedHistoryRevisionByteIsReported) {
   // VIN-MARKER-1 was updated: its first revision is a history entry.
-  bool flipped = false;
-  std::string copy = CorruptCopy(
-      "history", [&](kv::Store& s) { flipped |= FlipValueByte(s, "h", "VIN-MARKER-1"); });
-  ASSERT_TRUE(flipped);
-  auto [code, out] = Verify(copy);
-  EXPECT_EQ(code, 1) << out;
-  EXPECT_NE(out.find("FAILED"), std::string::npos) << out;
+  ExpectFlippedValueReported("history", "h", "VIN-MARKER-1");
 }
 
 TEST_F(VerifyE2E, FlippedCurrentRevisionByteIsReported) {
   // VIN-MARKER-0 was only inserted: its one revision is the current entry.
-  bool flipped = false;
-  std::string copy = CorruptCopy(
-      "current", [&](kv::Store& s) { flipped |= FlipValueByte(s, "d", "VIN-MARKER-0"); });
-  ASSERT_TRUE(flipped);
-  auto [code, out] = Verify(copy);
-  EXPECT_EQ(code, 1) << out;
-  EXPECT_NE(out.find("FAILED"), std::string::npos) << out;
+  ExpectFlippedValueReported("current", "d", "VIN-MARKER-0");
 }
 
 TEST_F(VerifyE2E, FlippedIndexEntryIsReported) {

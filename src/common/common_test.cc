@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/await.h"
 #include "common/bytes.h"
 #include "common/random.h"
 #include "common/sha256.h"
@@ -20,6 +21,16 @@ Result<int> Half(int x) {
 Result<int> Quarter(int x) {
   FOLIO_ASSIGN_OR_RETURN(int h, Half(x));
   return Half(h);
+}
+
+TEST(Await, ValueDeliveredInlineOrFromAnotherThread) {
+  EXPECT_EQ(AwaitCallback<int>([](auto deliver) { deliver(7); }), 7);
+  std::thread worker;
+  std::string got = AwaitCallback<std::string>([&](auto deliver) {
+    worker = std::thread([deliver]() mutable { deliver("from worker"); });
+  });
+  worker.join();
+  EXPECT_EQ(got, "from worker");
 }
 
 TEST(Status, ResultPropagates) {

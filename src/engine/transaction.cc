@@ -1,10 +1,9 @@
 #include "engine/transaction.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 
+#include "common/await.h"
 #include "engine/ids.h"
 #include "engine/ledger_impl.h"
 #include "engine/limits.h"
@@ -645,17 +644,8 @@ Result<StatementResult> TransactionImpl::Execute(std::string_view statement,
 }
 
 Result<CommitResult> TransactionImpl::Commit(const Hash256& client_digest) {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<Result<CommitResult>> out;
-  CommitAsync(client_digest, [&](Result<CommitResult> r) {
-    std::lock_guard lock(mu);
-    out = std::move(r);
-    cv.notify_one();
-  });
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return out.has_value(); });
-  return *std::move(out);
+  return AwaitCallback<Result<CommitResult>>(
+      [&](auto deliver) { CommitAsync(client_digest, std::move(deliver)); });
 }
 
 void TransactionImpl::CommitAsync(const Hash256& client_digest, CommitCallback done) {

@@ -1,11 +1,10 @@
 #include "server/handlers.h"
 
-#include <condition_variable>
 #include <ctime>
-#include <mutex>
 #include <optional>
 #include <variant>
 
+#include "common/await.h"
 #include "common/bytes.h"
 #include "ion/ion.h"
 #include "protocol/control_api.h"
@@ -164,17 +163,8 @@ HttpResponse Service::ControlError(const WireError& e, std::string_view operatio
 
 HttpResponse Service::Handle(const HttpRequest& request, std::string_view request_id) {
   // A commit completes on an engine thread: wait for it here (a handler-pool thread).
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<HttpResponse> out;
-  HandleAsync(request, request_id, [&](HttpResponse r) {
-    std::lock_guard lock(mu);
-    out = std::move(r);
-    cv.notify_one();
-  });
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return out.has_value(); });
-  return *std::move(out);
+  return AwaitCallback<HttpResponse>(
+      [&](auto deliver) { HandleAsync(request, request_id, std::move(deliver)); });
 }
 
 void Service::HandleAsync(const HttpRequest& request, std::string_view request_id,

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "common/await.h"
 #include "common/bytes.h"
 
 namespace folio::server {
@@ -235,20 +236,16 @@ Result<PageOut> SessionManager::FetchPage(std::string_view token, std::string_vi
 Result<engine::CommitResult> SessionManager::CommitTransaction(std::string_view token,
                                                                std::string_view transaction_id,
                                                                const Hash256& digest) {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<Result<engine::CommitResult>> out;
-  std::shared_ptr<void> keep_alive;  // released here, on the calling thread
-  CommitTransactionAsync(token, transaction_id, digest,
-                         [&](Result<engine::CommitResult> r, std::shared_ptr<void> keep) {
-                           std::lock_guard lock(mu);
-                           out = std::move(r);
-                           keep_alive = std::move(keep);
-                           cv.notify_one();
-                         });
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return out.has_value(); });
-  return *std::move(out);
+  // The committed transaction (second) is released here, on the calling thread.
+  using Outcome = std::pair<Result<engine::CommitResult>, std::shared_ptr<void>>;
+  Outcome outcome = AwaitCallback<Outcome>([&](auto deliver) {
+    CommitTransactionAsync(token, transaction_id, digest,
+                           [deliver](Result<engine::CommitResult> r,
+                                     std::shared_ptr<void> keep) mutable {
+                             deliver(Outcome(std::move(r), std::move(keep)));
+                           });
+  });
+  return std::move(outcome.first);
 }
 
 void SessionManager::CommitTransactionAsync(std::string_view token,

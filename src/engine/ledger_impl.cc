@@ -85,9 +85,7 @@ Status LedgerImpl::UpgradeUnversionedState() {
   kv::WriteBatch batch;
   for (const TableInfo& table : tables) {
     for (const storage::IndexInfo& index : table.indexes) {
-      auto it = store_->NewIterator(kv::PrefixRange(storage::keys::IndexPrefix(table.table_id, index.index_id)));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(it->key());
-      FOLIO_TRY(it->status());
+      FOLIO_TRY(reader.StageIndexRemoval(table.table_id, index.index_id, batch));
     }
     FOLIO_TRY(reader.ScanCurrent(table.table_id, [&](Revision&& r) -> Status {
       batch.Delete(storage::keys::History(table.table_id, r.document_id, r.version));
@@ -395,10 +393,9 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       builder.AddRevision(journal::Revision::System(*h));
     }
     // Indexes dropped: remove their entries.
+    storage::StateReader latest(store_.get(), nullptr);
     for (const auto& [table_id, index] : txn.dropped_indexes()) {
-      auto it = store_->NewIterator(kv::PrefixRange(storage::keys::IndexPrefix(table_id, index.index_id)));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) txn_batch.Delete(it->key());
-      if (!it->status().ok()) st = it->status();
+      if (st.ok()) st = latest.StageIndexRemoval(table_id, index.index_id, txn_batch);
     }
     // Indexes created: entries for every live document (OCC guarantees the table did not
     // change since the snapshot, so the latest state equals the snapshot's).

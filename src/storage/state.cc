@@ -62,6 +62,15 @@ Status StateReader::ScanIndex(std::string_view table_id, std::string_view index_
                     [&](std::string_view k, std::string_view) { return fn(keys::DocIdOfIndexKey(k)); });
 }
 
+Status StateReader::StageIndexRemoval(std::string_view table_id, std::string_view index_id,
+                                      kv::WriteBatch& batch) const {
+  return ScanPrefix(keys::IndexPrefix(table_id, index_id),
+                    [&](std::string_view k, std::string_view) {
+                      batch.Delete(k);
+                      return Status::OK();
+                    });
+}
+
 Status StateReader::ScanHistory(std::string_view table_id, std::optional<std::string_view> doc_id,
                                 const std::function<Status(Revision&&)>& fn) const {
   // History entries hold the revisions that are no longer current; each document's current

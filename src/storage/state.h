@@ -28,6 +28,9 @@ class StateReader {
   // Document ids whose indexed field hashes to `key_hash`.
   Status ScanIndex(std::string_view table_id, std::string_view index_id, const Hash256& key_hash,
                    const std::function<Status(std::string_view doc_id)>& fn) const;
+  // Stages in `batch` the removal of every entry of index `index_id` of table `table_id`.
+  Status StageIndexRemoval(std::string_view table_id, std::string_view index_id,
+                           kv::WriteBatch& batch) const;
   // Every revision of a table (or of one document), in (document id, version) order: the
   // history entries of each document followed by its current entry.
   Status ScanHistory(std::string_view table_id, std::optional<std::string_view> doc_id,

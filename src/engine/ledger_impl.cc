@@ -370,9 +370,6 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
     std::vector<std::string> written;
     kv::WriteBatch txn_batch;
     journal::BlockBuilder builder(txn.id(), now);
-    for (const StatementRecord& s : txn.statements()) {
-      builder.AddStatement(s.text, s.start_time, s.digest);
-    }
     Status st = Status::OK();
     // Table definitions first: later document writes index under the new definitions.
     for (const auto& [table_id, table] : txn.changed_tables()) {
@@ -416,9 +413,6 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       if (!st.ok()) break;
       const PendingDocument& p = txn.documents().at(doc_id);
       const TableInfo& table = tables().at(p.table_id);
-      for (int64_t s : p.statements) {
-        builder.AddDocumentStatement(doc_id, table.name, table.table_id, static_cast<size_t>(s));
-      }
       journal::RevisionMetadata meta{doc_id, p.base ? static_cast<int64_t>(p.base->version) + 1 : 0,
                                      now, txn.id()};
       written.push_back(OccDocKey(doc_id));
@@ -475,10 +469,18 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
         }
       }
     }
+    // The transaction info was built off this serial path (PrepareCommit) under the table
+    // names the transaction saw; a table keeps its name for life.
+    for (const journal::DocumentInfo& d : txn.journal_info().documents) {
+      if (st.ok() && tables().at(d.table_id).name != d.table_name) {
+        st = Status::Internal("table " + d.table_id + " changed its name under a commit");
+      }
+    }
     if (!st.ok()) {
       fail(*request, st);
       continue;
     }
+    builder.SetTransactionInfo(std::move(txn.journal_info()), txn.journal_info_hash());
     journal::Block block = std::move(builder).Take();
     Result<journal::JournalTip> next = journal_->AppendBlock(tip, block, txn_batch);
     if (!next.ok()) {

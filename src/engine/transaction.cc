@@ -678,6 +678,28 @@ Status TransactionImpl::PrepareCommit(const Hash256& client_digest) {
     }
     doc.data_hash = *h;
   }
+  // The same statements and documents BuildGroup would record; it checks the table names
+  // against the group's catalog.
+  journal::BlockBuilder builder(id_, ion::Timestamp());
+  for (const StatementRecord& s : statements_) builder.AddStatement(s.text, s.start_time, s.digest);
+  for (const std::string& doc_id : document_order_) {
+    const PendingDocument& p = documents_.at(doc_id);
+    const TableInfo* table = TableById(p.table_id);
+    if (table == nullptr) {
+      Close();
+      return Status::Internal("pending document of unknown table " + p.table_id);
+    }
+    for (int64_t s : p.statements) {
+      builder.AddDocumentStatement(doc_id, table->name, table->table_id, static_cast<size_t>(s));
+    }
+  }
+  journal_info_ = std::move(builder).Take().transaction_info;
+  Result<Hash256> info_hash = ion::IonHashSha256(journal_info_.ToIon());
+  if (!info_hash.ok()) {
+    Close();
+    return info_hash.status();
+  }
+  journal_info_hash_ = *info_hash;
   return Status::OK();
 }
 

@@ -18,6 +18,7 @@
 
 #include "engine/commit_digest.h"
 #include "engine/engine.h"
+#include "journal/block.h"
 #include "kv/kv.h"
 #include "partiql/catalog.h"
 #include "storage/schema.h"
@@ -123,6 +124,11 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
     return dropped_indexes_;
   }
   const std::vector<StatementRecord>& statements() const { return statements_; }
+  // The block's transaction info (statements, and documents under the table names this
+  // transaction sees) and its Ion hash, both built by PrepareCommit. The commit build step
+  // moves the info out.
+  journal::TransactionInfo& journal_info() { return journal_info_; }
+  const Hash256& journal_info_hash() const { return journal_info_hash_; }
   const std::optional<RedactionRequest>& redaction() const { return redaction_; }
   uint64_t snapshot_seq() const { return snapshot_seq_; }
   bool has_writes() const {
@@ -169,8 +175,8 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
                          std::optional<storage::Revision> base);
   Status CheckChangedDocumentLimit() const;
   void Close();
-  // Checks the digest and computes the document hashes, off the committer's serial path.
-  // Closes the transaction on failure.
+  // Checks the digest and computes the document hashes and the journal's transaction info
+  // with its hash, off the committer's serial path. Closes the transaction on failure.
   Status PrepareCommit(const Hash256& client_digest);
 
   std::shared_ptr<LedgerImpl> ledger_;
@@ -191,6 +197,8 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   std::vector<std::pair<std::string, std::string>> created_indexes_;
   std::vector<std::pair<std::string, storage::IndexInfo>> dropped_indexes_;
   std::optional<RedactionRequest> redaction_;
+  journal::TransactionInfo journal_info_;
+  Hash256 journal_info_hash_{};
   int64_t read_ios_ = 0;
   int64_t write_ios_ = 0;
   std::string last_plan_;

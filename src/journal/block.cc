@@ -400,8 +400,12 @@ struct Entries {
 
 Result<Entries> ComputeEntries(const Block& block, std::span<const Hash256> revision_hashes) {
   Entries e;
-  FOLIO_ASSIGN_OR_RETURN(Hash256 info, H(block.transaction_info.ToIon(), "transactionInfo"));
-  e.list.push_back(info);
+  if (block.known_transaction_info_hash) {
+    e.list.push_back(*block.known_transaction_info_hash);
+  } else {
+    FOLIO_ASSIGN_OR_RETURN(Hash256 info, H(block.transaction_info.ToIon(), "transactionInfo"));
+    e.list.push_back(info);
+  }
   if (!revision_hashes.empty()) e.list.push_back(*MerkleRoot(revision_hashes));
   if (block.redaction_info) {
     FOLIO_ASSIGN_OR_RETURN(Hash256 red, H(block.redaction_info->ToIon(), "redactionInfo"));
@@ -519,5 +523,10 @@ void BlockBuilder::AddRevision(Revision revision) {
 }
 
 void BlockBuilder::SetRedactionInfo(RedactionInfo info) { block_.redaction_info = std::move(info); }
+
+void BlockBuilder::SetTransactionInfo(TransactionInfo info, const Hash256& info_hash) {
+  block_.transaction_info = std::move(info);
+  block_.known_transaction_info_hash = info_hash;
+}
 
 }  // namespace folio::journal

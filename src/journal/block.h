@@ -128,6 +128,10 @@ struct Block {
   TransactionInfo transaction_info;
   std::optional<RedactionInfo> redaction_info;
   std::vector<Revision> revisions;
+  // Not stored: IonHash(transaction_info.ToIon()) when the writer already computed it (off the
+  // commit path's serial section); SealBlock then uses it instead of hashing the transaction
+  // info again. Must equal that hash whenever set.
+  std::optional<Hash256> known_transaction_info_hash;
 
   // The GetBlock / export shape (spec/qldb-semantics.md section 6.1).
   ion::Value ToIon() const;
@@ -172,6 +176,9 @@ class BlockBuilder {
                             std::string_view table_id, size_t statement_index);
   void AddRevision(Revision revision);
   void SetRedactionInfo(RedactionInfo info);
+  // Replaces the transaction info (statements and documents) by `info`, whose Ion hash is
+  // `info_hash` (the caller computed it: see Block::known_transaction_info_hash).
+  void SetTransactionInfo(TransactionInfo info, const Hash256& info_hash);
 
   // The unsealed block (hand it to Journal::Append, which seals it).
   Block Take() && { return std::move(block_); }

@@ -15,11 +15,14 @@ CommitDigest::CommitDigest(std::string_view transaction_id)
     : digest_(HashString(transaction_id)) {}
 
 Result<Hash256> CommitDigest::StatementHash(std::string_view statement,
-                                            std::span<const ion::Value> parameters) {
+                                            std::span<const ion::Value> parameters,
+                                            std::vector<Hash256>* parameter_hashes) {
   Hash256 s = HashString(statement);
+  if (parameter_hashes != nullptr) parameter_hashes->clear();
   for (const ion::Value& p : parameters) {
     FOLIO_ASSIGN_OR_RETURN(Hash256 h, ion::IonHashSha256(p));
     s = journal::Dot(s, h);
+    if (parameter_hashes != nullptr) parameter_hashes->push_back(h);
   }
   return s;
 }

@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "common/sha256.h"
 #include "common/status.h"
@@ -23,9 +24,11 @@ class CommitDigest {
   void AddStatementHash(const Hash256& statement_hash);
   const Hash256& value() const { return digest_; }
 
-  // H(statement) folded with its parameters, the journal's `statementDigest`.
+  // H(statement) folded with its parameters, the journal's `statementDigest`. When
+  // `parameter_hashes` is given, it receives each parameter's Ion hash, in order.
   static Result<Hash256> StatementHash(std::string_view statement,
-                                       std::span<const ion::Value> parameters);
+                                       std::span<const ion::Value> parameters,
+                                       std::vector<Hash256>* parameter_hashes = nullptr);
 
  private:
   Hash256 digest_;

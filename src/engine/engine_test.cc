@@ -248,6 +248,37 @@ TEST_F(EngineTest, CrudHistoryAndCommittedView) {
   EXPECT_EQ(after[0], Value::String("KM8SR"));
 }
 
+// A document inserted or updated from a parameter reuses the parameter's Ion hash (computed for
+// the statement digest) as its data hash. Verification recomputes every data hash from the
+// stored data, so a reused hash that differed would fail it; the values are the ones where
+// Ion equality is subtle (negative zero, NaN, decimal exponents, timestamp offsets and
+// precision, nested annotations, field order).
+TEST_F(EngineTest, DocumentsHashedAsParametersVerify) {
+  Auto("CREATE TABLE T");
+  const std::vector<std::string> docs = {
+      "{a:-0e0, b:nan, c:1.0, d:1.00, e:-0d0}",
+      "{t1:2020-01-01T00:00:00.000+01:00, t2:2020-01-01T, t3:2020-01-01T12:30Z}",
+      "{n:{y:[1, two::2, (3 '4')], x:\"s\"}, 'z':sym, blob:{{aGVsbG8=}}, c:{{\"clob\"}}}",
+      "{big:123456789012345678901234567890, neg:-1, f:1.5e300, ts:2021-06-30T23:59:59.123456-07:00}",
+  };
+  for (const std::string& d : docs) Auto("INSERT INTO T ?", {Ion(d)});
+  // Two parameters, one document equal to the second; then the same document changed by a
+  // later statement of the same transaction (its reused hash must be dropped).
+  {
+    Txn t = Begin();
+    t.Must("INSERT INTO T << ?, ? >>", {Ion("{p:1}"), Ion("{p:2.50}")});
+    auto ins = t.Must("INSERT INTO T ?", {Ion("{q:1}")});
+    ASSERT_EQ(ins.size(), 1u);
+    std::string id = std::string(ins[0].Get("documentId")->text());
+    t.Must("UPDATE T AS x BY pid SET x.q = 2 WHERE pid = ?", {Value::String(id)});
+    ASSERT_TRUE(t.Commit().ok());
+  }
+  auto rows = Auto("SELECT VALUE q FROM T WHERE q IS NOT MISSING");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], Ion("2"));
+  VerifyAll();
+}
+
 TEST_F(EngineTest, StatementErrorsLeaveTransactionUsable) {
   Auto("CREATE TABLE T");
   Txn t = Begin();

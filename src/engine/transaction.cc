@@ -395,6 +395,7 @@ Result<std::string> TransactionImpl::Insert(std::string_view table, Value docume
   FOLIO_ASSIGN_OR_RETURN(size_t bytes, CheckDocument(document));
   std::string id = NewDocumentId();
   PendingDocument& p = Touch(*t, id, std::nullopt);
+  p.data_hash = ParameterHashOf(document);
   p.data = std::move(document);
   p.data_bytes = bytes;
   FOLIO_TRY(CheckChangedDocumentLimit());
@@ -415,6 +416,7 @@ Status TransactionImpl::Update(std::string_view table, std::string_view document
     return Status::NotFound("Document " + std::string(document_id) + " was deleted");
   }
   PendingDocument& p = Touch(*t, document_id, std::move(base));
+  p.data_hash = ParameterHashOf(document);
   p.data = std::move(document);
   p.data_bytes = bytes;
   return CheckChangedDocumentLimit();
@@ -435,6 +437,7 @@ Status TransactionImpl::Delete(std::string_view table, std::string_view document
     }
     PendingDocument& p = Touch(*t, document_id, std::nullopt);
     p.data.reset();
+    p.data_hash.reset();
     p.data_bytes = 0;
     return Status::OK();
   }
@@ -443,6 +446,7 @@ Status TransactionImpl::Delete(std::string_view table, std::string_view document
   if (!base) return Status::NotFound("No document with id " + std::string(document_id));
   PendingDocument& p = Touch(*t, document_id, std::move(base));
   p.data.reset();
+  p.data_hash.reset();
   p.data_bytes = 0;
   return CheckChangedDocumentLimit();
 }
@@ -609,6 +613,13 @@ TransactionImpl::Overlay TransactionImpl::SaveOverlay() const {
                  redaction_, write_ios_};
 }
 
+std::optional<Hash256> TransactionImpl::ParameterHashOf(const Value& document) const {
+  for (size_t i = 0; i < statement_parameters_.size(); ++i) {
+    if (statement_parameters_[i] == document) return statement_parameter_hashes_[i];
+  }
+  return std::nullopt;
+}
+
 void TransactionImpl::RestoreOverlay(Overlay o) {
   documents_ = std::move(o.documents);
   document_order_ = std::move(o.document_order);
@@ -623,15 +634,18 @@ Result<StatementResult> TransactionImpl::Execute(std::string_view statement,
                                                  std::span<const Value> parameters) {
   FOLIO_TRY(CheckOpen());
   // Folded in before execution, as the drivers fold it before sending.
-  FOLIO_ASSIGN_OR_RETURN(Hash256 statement_digest,
-                         CommitDigest::StatementHash(statement, parameters));
+  FOLIO_ASSIGN_OR_RETURN(
+      Hash256 statement_digest,
+      CommitDigest::StatementHash(statement, parameters, &statement_parameter_hashes_));
   digest_.AddStatementHash(statement_digest);
   statements_.push_back(StatementRecord{std::string(statement), Now(), statement_digest});
   current_statement_ = static_cast<int64_t>(statements_.size()) - 1;
 
   int64_t reads_before = read_ios_, writes_before = write_ios_;
   Overlay saved = SaveOverlay();
+  statement_parameters_ = parameters;
   Result<std::vector<Value>> rows = RunStatement(statement, parameters);
+  statement_parameters_ = {};
   if (!rows.ok()) {
     RestoreOverlay(std::move(saved));
     return rows.status();
@@ -670,7 +684,7 @@ Status TransactionImpl::PrepareCommit(const Hash256& client_digest) {
     return Status::InvalidArgument("Digests don't match");
   }
   for (auto& [id, doc] : documents_) {
-    if (!doc.data) continue;
+    if (!doc.data || doc.data_hash) continue;  // deleted, or hashed as a parameter
     Result<Hash256> h = ion::IonHashSha256(*doc.data);
     if (!h.ok()) {
       Close();

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,9 @@ struct PendingDocument {
   std::optional<storage::Revision> base;  // the committed revision at the snapshot, if any
   std::vector<int64_t> statements;        // 0-based indexes into the statement log
   // IonHashSha256(*data), computed by the committing thread before the commit is queued so the
-  // serial committer does not walk the document again. Set only when data is.
+  // serial committer does not walk the document again (or taken from the statement parameter
+  // the document equals: Ion-equal values have equal Ion hashes). Set only when data is, and
+  // reset whenever data changes.
   std::optional<Hash256> data_hash;
 };
 
@@ -174,6 +177,9 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   PendingDocument& Touch(const storage::TableInfo& table, std::string_view doc_id,
                          std::optional<storage::Revision> base);
   Status CheckChangedDocumentLimit() const;
+  // The Ion hash of the running statement's parameter that equals `document` (Ion data-model
+  // equality), if one does: the statement digest hashed it already.
+  std::optional<Hash256> ParameterHashOf(const ion::Value& document) const;
   void Close();
   // Checks the digest and computes the document hashes and the journal's transaction info
   // with its hash, off the committer's serial path. Closes the transaction on failure.
@@ -197,6 +203,9 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   std::vector<std::pair<std::string, std::string>> created_indexes_;
   std::vector<std::pair<std::string, storage::IndexInfo>> dropped_indexes_;
   std::optional<RedactionRequest> redaction_;
+  // The running statement's parameters and their Ion hashes (empty between statements).
+  std::span<const ion::Value> statement_parameters_;
+  std::vector<Hash256> statement_parameter_hashes_;
   journal::TransactionInfo journal_info_;
   Hash256 journal_info_hash_{};
   int64_t read_ios_ = 0;

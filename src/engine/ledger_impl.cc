@@ -429,6 +429,7 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       // The data moves into the block, and from there into the document state below.
       journal::Revision revision = journal::Revision::User(meta, txn.TakeDocumentData(doc_id));
       revision.known_data_hash = p.data_hash;
+      revision.encoded_data = p.encoded;
       builder.AddRevision(std::move(revision));
     }
     // Redaction.
@@ -497,6 +498,7 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
       r.sequence_no = sequence_no;
       r.hash = rev.hash;
       r.data = std::move(rev.data);  // the block is encoded already
+      r.encoded_data = std::move(rev.encoded_data);
       r.document_id = rev.metadata.id;
       r.version = static_cast<uint64_t>(rev.metadata.version);
       r.tx_time = now;

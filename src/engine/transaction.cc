@@ -342,7 +342,8 @@ Result<const TableInfo*> TransactionImpl::WritableTable(std::string_view name) {
   return t;
 }
 
-Result<size_t> TransactionImpl::CheckDocument(const Value& document) const {
+Result<std::shared_ptr<const ion::EncodedValue>> TransactionImpl::CheckDocument(
+    const Value& document) const {
   if (document.type() != ion::Type::kStruct || document.is_null()) {
     return Status::InvalidArgument("a document must be a struct, got " +
                                    std::string(ion::TypeName(document.type())));
@@ -350,12 +351,13 @@ Result<size_t> TransactionImpl::CheckDocument(const Value& document) const {
   if (!document.annotations().empty()) {
     return Status::InvalidArgument("a document must not be annotated");
   }
-  size_t size = ion::WriteBinary(document).size();
+  auto encoded = std::make_shared<const ion::EncodedValue>(ion::EncodeForSplice(document));
+  const size_t size = encoded->bytes.size();
   if (size > kMaxDocumentBytes) {
     return Status::LimitExceeded("Document size " + std::to_string(size) +
                                  " bytes exceeds the limit of 131072 bytes");
   }
-  return size;
+  return encoded;
 }
 
 Status TransactionImpl::CheckChangedDocumentLimit() const {
@@ -392,12 +394,13 @@ PendingDocument& TransactionImpl::Touch(const TableInfo& table, std::string_view
 Result<std::string> TransactionImpl::Insert(std::string_view table, Value document) {
   FOLIO_TRY(CheckOpen());
   FOLIO_ASSIGN_OR_RETURN(const TableInfo* t, WritableTable(table));
-  FOLIO_ASSIGN_OR_RETURN(size_t bytes, CheckDocument(document));
+  FOLIO_ASSIGN_OR_RETURN(std::shared_ptr<const ion::EncodedValue> encoded, CheckDocument(document));
   std::string id = NewDocumentId();
   PendingDocument& p = Touch(*t, id, std::nullopt);
   p.data_hash = ParameterHashOf(document);
   p.data = std::move(document);
-  p.data_bytes = bytes;
+  p.data_bytes = encoded->bytes.size();
+  p.encoded = std::move(encoded);
   FOLIO_TRY(CheckChangedDocumentLimit());
   return id;
 }
@@ -405,7 +408,7 @@ Result<std::string> TransactionImpl::Insert(std::string_view table, Value docume
 Status TransactionImpl::Update(std::string_view table, std::string_view document_id, Value document) {
   FOLIO_TRY(CheckOpen());
   FOLIO_ASSIGN_OR_RETURN(const TableInfo* t, WritableTable(table));
-  FOLIO_ASSIGN_OR_RETURN(size_t bytes, CheckDocument(document));
+  FOLIO_ASSIGN_OR_RETURN(std::shared_ptr<const ion::EncodedValue> encoded, CheckDocument(document));
   RecordRead(OccDocKey(document_id));
   std::optional<Revision> base;
   if (PendingFor(document_id) == nullptr) {
@@ -418,7 +421,8 @@ Status TransactionImpl::Update(std::string_view table, std::string_view document
   PendingDocument& p = Touch(*t, document_id, std::move(base));
   p.data_hash = ParameterHashOf(document);
   p.data = std::move(document);
-  p.data_bytes = bytes;
+  p.data_bytes = encoded->bytes.size();
+  p.encoded = std::move(encoded);
   return CheckChangedDocumentLimit();
 }
 
@@ -438,6 +442,7 @@ Status TransactionImpl::Delete(std::string_view table, std::string_view document
     PendingDocument& p = Touch(*t, document_id, std::nullopt);
     p.data.reset();
     p.data_hash.reset();
+    p.encoded.reset();
     p.data_bytes = 0;
     return Status::OK();
   }
@@ -447,6 +452,7 @@ Status TransactionImpl::Delete(std::string_view table, std::string_view document
   PendingDocument& p = Touch(*t, document_id, std::move(base));
   p.data.reset();
   p.data_hash.reset();
+  p.encoded.reset();
   p.data_bytes = 0;
   return CheckChangedDocumentLimit();
 }

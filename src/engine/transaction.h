@@ -51,6 +51,9 @@ struct PendingDocument {
   std::string document_id;
   std::optional<ion::Value> data;
   size_t data_bytes = 0;  // Ion binary size of data (0 when unset), for the size limits
+  // The encoding of data measured for the size limits, reused by the block and the current
+  // entry (ion::WriteBinarySpliced). Set only when data is, and reset whenever data changes.
+  std::shared_ptr<const ion::EncodedValue> encoded;
   std::optional<storage::Revision> base;  // the committed revision at the snapshot, if any
   std::vector<int64_t> statements;        // 0-based indexes into the statement log
   // IonHashSha256(*data), computed by the committing thread before the commit is queued so the
@@ -171,9 +174,9 @@ class TransactionImpl final : public Transaction, public partiql::Catalog {
   void RestoreOverlay(Overlay o);
   Status CheckOpen() const;
   Result<const storage::TableInfo*> WritableTable(std::string_view name);
-  // The document's Ion binary size, after checking that it is an unannotated struct within
-  // the per-document limit.
-  Result<size_t> CheckDocument(const ion::Value& document) const;
+  // The document's Ion binary encoding (its size counts against the limits), after checking
+  // that it is an unannotated struct within the per-document limit.
+  Result<std::shared_ptr<const ion::EncodedValue>> CheckDocument(const ion::Value& document) const;
   PendingDocument& Touch(const storage::TableInfo& table, std::string_view doc_id,
                          std::optional<storage::Revision> base);
   Status CheckChangedDocumentLimit() const;

@@ -190,9 +190,31 @@ class SidMap {
 
 class Encoder {
  public:
+  Encoder() = default;
+  // Encodes with the value at address `splice_at` written as `piece` (see WriteBinarySpliced).
+  Encoder(const Value* splice_at, const EncodedValue* piece) : splice_at_(splice_at), piece_(piece) {}
+
+  // False when a spliced encoding was impossible (see WriteBinarySpliced); Encode's result is
+  // then meaningless.
+  bool splice_ok() const { return splice_ok_; }
+  // After Encode: the offset of the first value and the local symbols, in SID order.
+  size_t body_offset() const { return body_offset_; }
+  const std::vector<std::string_view>& locals() const { return locals_; }
+  bool has_imports() const { return !imports_.empty(); }
+
   Bytes Encode(std::span<const Value> values) {
     for (uint64_t sid = 1; sid <= kSystemMaxId; ++sid) sids_.FindOrInsert(kSystemSymbols[sid], sid);
+    if (piece_ != nullptr) {
+      // The piece's symbols first, so they keep the SIDs its bytes use.
+      for (const std::string& s : piece_->local_symbols) {
+        const uint64_t fresh = kFirstLocalSid + locals_.size();
+        if (sids_.FindOrInsert(s, fresh) != fresh) splice_ok_ = false;  // duplicate or system
+        locals_.push_back(s);
+        size_estimate_ += s.size() + 3;
+      }
+    }
     for (const Value& v : values) Collect(v, 0);
+    if (piece_ != nullptr && !imports_.empty()) splice_ok_ = false;
     out_.reserve(size_estimate_ + 64);
     uint64_t base = kFirstLocalSid;
     for (Import& imp : imports_) {
@@ -202,6 +224,7 @@ class Encoder {
     import_total_ = base - kFirstLocalSid;
     out_ = {0xE0, 0x01, 0x00, 0xEA};
     if (!locals_.empty() || !imports_.empty()) WriteSymbolTable();
+    body_offset_ = out_.size();
     for (const Value& v : values) WriteValue(v);
     return std::move(out_);
   }
@@ -237,6 +260,10 @@ class Encoder {
   }
 
   void Collect(const Value& v, int depth) {
+    if (&v == splice_at_) {
+      size_estimate_ += piece_->bytes.size() - piece_->body_offset;
+      return;
+    }
     size_estimate_ += 4;
     for (const Symbol& a : v.annotations()) CollectSymbol(a);
     if (v.is_null()) return;
@@ -352,6 +379,11 @@ class Encoder {
   }
 
   void WriteValue(const Value& v) {
+    if (&v == splice_at_) {
+      out_.insert(out_.end(), piece_->bytes.begin() + static_cast<ptrdiff_t>(piece_->body_offset),
+                  piece_->bytes.end());
+      return;
+    }
     if (v.annotations().empty()) {
       WriteBare(v);
       return;
@@ -466,6 +498,10 @@ class Encoder {
   std::vector<Import> imports_;
   uint64_t import_total_ = 0;
   Bytes out_;
+  const Value* splice_at_ = nullptr;
+  const EncodedValue* piece_ = nullptr;
+  bool splice_ok_ = true;
+  size_t body_offset_ = 0;
 };
 
 }  // namespace
@@ -473,5 +509,29 @@ class Encoder {
 Bytes WriteBinary(std::span<const Value> values) { return Encoder().Encode(values); }
 
 Bytes WriteBinary(const Value& value) { return Encoder().Encode({&value, 1}); }
+
+EncodedValue EncodeForSplice(const Value& value) {
+  Encoder encoder;
+  EncodedValue e;
+  e.bytes = encoder.Encode({&value, 1});
+  e.body_offset = encoder.body_offset();
+  e.spliceable = !encoder.has_imports();
+  e.local_symbols.reserve(encoder.locals().size());
+  for (std::string_view s : encoder.locals()) e.local_symbols.emplace_back(s);
+  return e;
+}
+
+Result<Bytes> WriteBinarySpliced(const Value& outer, const Value* placeholder,
+                                 const EncodedValue& piece) {
+  if (!piece.spliceable) {
+    return Status::InvalidArgument("a value holding shared-import symbols cannot be spliced");
+  }
+  Encoder encoder(placeholder, &piece);
+  Bytes out = encoder.Encode({&outer, 1});
+  if (!encoder.splice_ok()) {
+    return Status::InvalidArgument("cannot splice an encoded value into one with shared-import symbols");
+  }
+  return out;
+}
 
 }  // namespace folio::ion

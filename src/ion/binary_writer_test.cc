@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -135,6 +136,69 @@ TEST(BinaryWriter, RoundTrip) {
   auto r2 = ReadBinary(WriteBinary(many));
   ASSERT_TRUE(r2.ok());
   EXPECT_EQ(*r2, many);
+}
+
+// The outer values a piece is spliced into: the placeholder is the value of field "data"
+// (or the second list element), next to symbols the piece also uses, system symbols and long
+// containers.
+std::vector<Value> SpliceOuters() {
+  return {
+      Value::Struct({Field{"data", Value::Null()}}),
+      Value::Struct({Field{"blockAddress", Value::Struct({Field{"strandId", Value::String("s")}})},
+                     Field{"data", Value::Null()},
+                     Field{"metadata", Value::Struct({Field{"id", Value::String("x")},
+                                                      Field{"version", Value::Integer(2)}})},
+                     Field{"ints", Value::Sym("ints")},
+                     Field{"pad", Value::String(std::string(300, 'p'))}}),
+      Value::List({Value::Sym("outer").Annotate({"dup"}), Value::Null(), Value::Sym("syms")}),
+  };
+}
+
+Value* SplicePlaceholder(Value& outer) {
+  if (outer.type() == Type::kList) return &outer.elements()[1];
+  return outer.Get("data");
+}
+
+TEST(BinaryWriter, SplicedValueReadsBackInPlace) {
+  const std::vector<Value> pieces = {
+      RichValue(),
+      Value::Struct({}),
+      Value::Integer(7),
+      Value::Sym("ints"),
+      Value::Struct({Field{"name", Value::String("only system symbols")}}),
+      Value::Struct({Field{"big", Value::String(std::string(20000, 'b'))}}).Annotate({"dup", "x"}),
+  };
+  for (const Value& piece : pieces) {
+    const EncodedValue encoded = EncodeForSplice(piece);
+    ASSERT_TRUE(encoded.spliceable);
+    EXPECT_EQ(encoded.bytes, WriteBinary(piece));
+    for (Value outer : SpliceOuters()) {
+      Value* placeholder = SplicePlaceholder(outer);
+      ASSERT_NE(placeholder, nullptr);
+      auto spliced = WriteBinarySpliced(outer, placeholder, encoded);
+      ASSERT_TRUE(spliced.ok()) << spliced.status().ToString();
+      *placeholder = piece;
+      auto back = ReadBinary(*spliced);
+      ASSERT_TRUE(back.ok()) << back.status().ToString();
+      ASSERT_EQ(back->size(), 1u);
+      EXPECT_EQ(back->front(), outer) << WriteText(outer);
+      // The piece's bytes appear unchanged.
+      const Bytes body(encoded.bytes.begin() + static_cast<ptrdiff_t>(encoded.body_offset),
+                       encoded.bytes.end());
+      EXPECT_NE(std::search(spliced->begin(), spliced->end(), body.begin(), body.end()),
+                spliced->end());
+    }
+  }
+}
+
+TEST(BinaryWriter, SharedImportSymbolsAreNotSpliced) {
+  const Value imported = Value::Struct({Field{"f", Value::Sym(Symbol::Unknown(ImportName("cat"), 3))}});
+  EXPECT_FALSE(EncodeForSplice(imported).spliceable);
+  EXPECT_FALSE(WriteBinarySpliced(Value::List({Value::Null()}), nullptr, EncodeForSplice(imported)).ok());
+  // A piece without imports inside an outer value with them: the local SIDs would shift.
+  Value outer = Value::List({imported, Value::Null()});
+  auto r = WriteBinarySpliced(outer, &outer.elements()[1], EncodeForSplice(RichValue()));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(BinaryWriter, VarIntEncodings) {

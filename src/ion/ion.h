@@ -37,6 +37,26 @@ inline Result<Value> ReadOneText(std::string_view text) {
 Bytes WriteBinary(const Value& value);
 Bytes WriteBinary(std::span<const Value> values);
 
+// One value's binary encoding, made once so that the encodings of larger values holding it can
+// copy its bytes instead of walking it again (WriteBinarySpliced).
+struct EncodedValue {
+  Bytes bytes;             // WriteBinary(value): IVM, local symbol table, then the value
+  size_t body_offset = 0;  // where the value's own bytes start in `bytes`
+  // Its local symbols, in order: SIDs 10, 11, ... in `bytes`.
+  std::vector<std::string> local_symbols;
+  // False when the value holds a symbol from a shared import: local SIDs then shift by the
+  // import's size, so the bytes cannot be copied into another stream.
+  bool spliceable = false;
+};
+EncodedValue EncodeForSplice(const Value& value);
+// WriteBinary(outer), except that the value at address `placeholder` (inside `outer`; its own
+// content is ignored) is written as `piece`'s value: `piece`'s symbols take the first local
+// SIDs, so its bytes are copied unchanged. Reads back as `outer` with the placeholder replaced
+// by the value `piece` encodes. Errors: kInvalidArgument when `piece` is not spliceable or
+// `outer` holds a symbol from a shared import.
+Result<Bytes> WriteBinarySpliced(const Value& outer, const Value* placeholder,
+                                 const EncodedValue& piece);
+
 enum class TextStyle : uint8_t { kCompact, kPretty };
 // Ion text that reads back equal (floats with an exponent, exact decimals and timestamps).
 std::string WriteText(const Value& value, TextStyle style = TextStyle::kCompact);

@@ -152,12 +152,12 @@ Revision Revision::System(const Hash256& hash) {
   return r;
 }
 
-Value Revision::ToIon() const {
+Value Revision::ToIon(bool data_placeholder) const {
   if (is_system) return Value::Struct({{"hash", Blob(hash)}});
   Value::Fields f;
   f.push_back({"blockAddress", block_address.ToIon()});
   f.push_back({"hash", Blob(hash)});
-  if (data) f.push_back({"data", *data});
+  if (data) f.push_back({"data", data_placeholder ? Value::Null() : *data});
   if (data_hash) f.push_back({"dataHash", Blob(*data_hash)});
   f.push_back({"metadata", metadata.ToIon()});
   return Value::Struct(std::move(f));
@@ -286,7 +286,7 @@ Result<RedactionInfo> RedactionInfo::FromIon(const Value& v) {
 
 // ---- Block ----
 
-Value Block::ToIon() const {
+Value Block::ToIon(std::optional<size_t> data_placeholder_revision) const {
   Value::Fields f;
   f.push_back({"blockAddress", address.ToIon()});
   f.push_back({"transactionId", Str(transaction_id)});
@@ -302,9 +302,24 @@ Value Block::ToIon() const {
   if (redaction_info) f.push_back({"redactionInfo", redaction_info->ToIon()});
   Value::Elements revs;
   revs.reserve(revisions.size());
-  for (const auto& r : revisions) revs.push_back(r.ToIon());
+  for (size_t i = 0; i < revisions.size(); ++i) {
+    revs.push_back(revisions[i].ToIon(data_placeholder_revision == i));
+  }
   f.push_back({"revisions", Value::List(std::move(revs))});
   return Value::Struct(std::move(f));
+}
+
+Bytes EncodeBlock(const Block& block) {
+  for (size_t i = 0; i < block.revisions.size(); ++i) {
+    const Revision& r = block.revisions[i];
+    if (r.is_system || !r.data || !r.encoded_data || !r.encoded_data->spliceable) continue;
+    Value v = block.ToIon(i);
+    Value* placeholder = v.Get("revisions")->elements()[i].Get("data");
+    Result<Bytes> bytes = ion::WriteBinarySpliced(v, placeholder, *r.encoded_data);
+    if (bytes.ok()) return *std::move(bytes);
+    break;
+  }
+  return ion::WriteBinary(block.ToIon());
 }
 
 Result<Block> Block::FromIon(const Value& v) {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 
 #include "common/sha256.h"
 #include "common/status.h"
+#include "ion/ion.h"
 #include "ion/value.h"
 
 namespace folio::journal {
@@ -67,6 +69,10 @@ struct Revision {
   // serial section); SealBlock then uses it instead of hashing `data` again. Must equal
   // IonHashSha256(*data) whenever set.
   std::optional<Hash256> known_data_hash;
+  // Not stored: *data's encoding (ion::EncodeForSplice) when the writer already made one;
+  // EncodeBlock copies its bytes instead of encoding the data again. Must encode *data
+  // whenever set.
+  std::shared_ptr<const ion::EncodedValue> encoded_data;
 
   static Revision User(RevisionMetadata metadata, std::optional<ion::Value> data);
   static Revision System(const Hash256& hash);
@@ -74,8 +80,8 @@ struct Revision {
   bool is_redacted() const { return !is_system && data_hash.has_value(); }
 
   // User: {blockAddress, hash, data | dataHash (omitted for a deletion), metadata}.
-  // System: {hash}.
-  ion::Value ToIon() const;
+  // System: {hash}. With `data_placeholder`, data (when present) is written as a null.
+  ion::Value ToIon(bool data_placeholder = false) const;
   static Result<Revision> FromIon(const ion::Value& v);
 };
 
@@ -133,8 +139,9 @@ struct Block {
   // info again. Must equal that hash whenever set.
   std::optional<Hash256> known_transaction_info_hash;
 
-  // The GetBlock / export shape (spec/qldb-semantics.md section 6.1).
-  ion::Value ToIon() const;
+  // The GetBlock / export shape (spec/qldb-semantics.md section 6.1). With
+  // `data_placeholder_revision`, that revision's data is written as a null (see EncodeBlock).
+  ion::Value ToIon(std::optional<size_t> data_placeholder_revision = std::nullopt) const;
   // Errors: kCorruption naming the field when the value is not a well-formed block.
   static Result<Block> FromIon(const ion::Value& v);
 
@@ -150,6 +157,10 @@ struct Block {
 // The hash of a user revision from its metadata and data / dataHash (see the file comment).
 // Errors: kInvalidArgument for a system revision or an unhashable value.
 Result<Hash256> ComputeRevisionHash(const Revision& revision);
+
+// The block's stored bytes: ion::WriteBinary(block.ToIon()), except that the data of the first
+// revision carrying encoded_data is copied from that encoding rather than encoded again.
+Bytes EncodeBlock(const Block& block);
 
 // Seals `block` as the block at `address` following `previous_block_hash`: sets the address
 // (also on every user revision), every user revision's hash, entries_hash_list, entries_hash

@@ -166,7 +166,7 @@ Result<JournalTip> Journal::AppendBlock(const JournalTip& base, Block& block,
                                         kv::WriteBatch& batch) const {
   const uint64_t seq = base.size;
   FOLIO_TRY(SealBlock(block, BlockAddress{strand_id_, seq}, base.last_block_hash));
-  Bytes bytes = ion::WriteBinary(block.ToIon());
+  Bytes bytes = EncodeBlock(block);
   batch.Put(BlockKey(seq), AsStringView(bytes));
 
   JournalTip t = base;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "common/sha256.h"
 #include "common/status.h"
+#include "ion/ion.h"
 #include "ion/value.h"
 
 namespace folio::storage {
@@ -99,10 +101,15 @@ struct Revision {
   uint64_t version = 0;
   ion::Timestamp tx_time;
   std::string tx_id;
+  // Not stored: *data's encoding (ion::EncodeForSplice) when the writer already made one;
+  // EncodeRevision copies its bytes instead of encoding the data again. Must encode *data
+  // whenever set.
+  std::shared_ptr<const ion::EncodedValue> encoded_data;
 
   bool deleted() const { return !data && !data_hash; }
   ion::Value Metadata() const;
-  ion::Value ToIon() const;  // the committed-view row
+  // The committed-view row. With `data_placeholder`, data (when present) is written as a null.
+  ion::Value ToIon(bool data_placeholder = false) const;
   static Result<Revision> FromIon(const ion::Value& v);
 };
 

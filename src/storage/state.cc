@@ -10,6 +10,11 @@ Result<Revision> DecodeRevision(std::string_view bytes) {
 }
 
 std::string EncodeRevision(const Revision& r) {
+  if (r.data && r.encoded_data && r.encoded_data->spliceable) {
+    ion::Value v = r.ToIon(/*data_placeholder=*/true);
+    Result<Bytes> b = ion::WriteBinarySpliced(v, v.Get("data"), *r.encoded_data);
+    if (b.ok()) return std::string(AsStringView(*b));
+  }
   Bytes b = ion::WriteBinary(r.ToIon());
   return std::string(AsStringView(b));
 }

@@ -47,6 +47,7 @@ class StateReader {
 
 // Decodes a stored Ion binary record.
 Result<Revision> DecodeRevision(std::string_view bytes);
+// Encodes a record; the data is copied from r.encoded_data when that is set.
 std::string EncodeRevision(const Revision& r);
 
 void PutTable(kv::WriteBatch& batch, const TableInfo& table);

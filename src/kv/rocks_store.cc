@@ -5,6 +5,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
+#include <rocksdb/perf_level.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
@@ -116,6 +117,17 @@ std::shared_ptr<rocksdb::Cache> SharedBlockCache(size_t bytes) {
   return cache;
 }
 
+// RocksDB counts into a thread-local PerfContext by default (PerfLevel::kEnableCount); every
+// counter is a TLS lookup in the shared library. Nothing reads those counters, so each thread
+// turns them off before its first call.
+void DisablePerfCounters() {
+  thread_local bool disabled = false;
+  if (!disabled) {
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+    disabled = true;
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
@@ -156,6 +168,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
 }
 
 Result<std::string> RocksStore::Get(std::string_view key, const ReadOptions& options) {
+  DisablePerfCounters();
   rocksdb::ReadOptions ro;
   ro.snapshot = Unwrap(options.snapshot);
   std::string value;
@@ -167,6 +180,7 @@ Result<std::string> RocksStore::Get(std::string_view key, const ReadOptions& opt
 
 std::vector<Result<std::string>> RocksStore::MultiGet(std::span<const std::string> keys,
                                                       const ReadOptions& options) {
+  DisablePerfCounters();
   rocksdb::ReadOptions ro;
   // Without a caller snapshot, pin one so that all keys are read at the same point.
   std::unique_ptr<Snapshot> own;
@@ -192,6 +206,7 @@ std::vector<Result<std::string>> RocksStore::MultiGet(std::span<const std::strin
 }
 
 std::unique_ptr<Iterator> RocksStore::NewIterator(const IteratorOptions& options) {
+  DisablePerfCounters();
   return std::make_unique<RocksIterator>(impl_->db.get(), options);
 }
 
@@ -200,6 +215,7 @@ std::unique_ptr<Snapshot> RocksStore::NewSnapshot() {
 }
 
 Status RocksStore::Write(const WriteBatch& batch, const WriteOptions& options) {
+  DisablePerfCounters();
   // kv::WriteBatch keeps RocksDB's own encoding (kv.h): one copy, no re-encoding.
   rocksdb::WriteBatch wb(batch.Data());
   rocksdb::WriteOptions wo;

@@ -36,6 +36,21 @@ inline void CheckRoundTrips(const std::vector<Value>& values) {
   Result<std::vector<Value>> b = ReadBinary(bin);
   if (!b.ok()) Fail("binary re-read failed", b.status().ToString() + "\n" + text);
   if (*b != values) Fail("binary not equal", text + "\n" + HexEncode(bin));
+
+  // Each value spliced into a struct that uses symbols of its own reads back in place.
+  for (const Value& v : values) {
+    const EncodedValue piece = EncodeForSplice(v);
+    if (!piece.spliceable) continue;
+    Value outer = Value::Struct({Field{"blockAddress", Value::Sym("fuzz")},
+                                 Field{"data", Value::Null()},
+                                 Field{"metadata", Value::List({Value::Sym("id")})}});
+    Result<Bytes> spliced = WriteBinarySpliced(outer, outer.Get("data"), piece);
+    if (!spliced.ok()) Fail("splice refused", spliced.status().ToString() + "\n" + text);
+    *outer.Get("data") = v;
+    Result<std::vector<Value>> s = ReadBinary(*spliced);
+    if (!s.ok()) Fail("spliced re-read failed", s.status().ToString() + "\n" + text);
+    if (s->size() != 1 || s->front() != outer) Fail("spliced not equal", text + "\n" + HexEncode(*spliced));
+  }
 }
 
 }  // namespace folio::ion::fuzz

@@ -133,6 +133,17 @@ class SidMap {
  public:
   SidMap() : slots_(64) {}
 
+  // The SID stored for text, or 0 when text is absent.
+  uint64_t Find(std::string_view text) const {
+    const uint64_t h = Hash(text);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (!s.used) return 0;
+      if (s.hash == h && s.text == text) return s.sid;
+    }
+  }
+
   // Inserts (text, sid) unless text is present; returns the SID stored for text.
   uint64_t FindOrInsert(std::string_view text, uint64_t sid) {
     const uint64_t h = Hash(text);
@@ -188,7 +199,91 @@ class SidMap {
   size_t size_ = 0;
 };
 
-class Encoder {
+// A shared symbol table a stream imports.
+struct Import {
+  std::string_view name;
+  int64_t max_id;
+  uint64_t first_sid;
+};
+
+// Ion binary output: container descriptors patched once their length is known, scalars, and
+// the local symbol table.
+class BinaryOut {
+ protected:
+  // Containers and wrappers: reserve one descriptor byte, write the body, then patch the
+  // descriptor, inserting a VarUInt length when the body is 14 bytes or longer.
+  size_t Begin() {
+    out_.push_back(0);
+    return out_.size() - 1;
+  }
+  void End(size_t mark, uint8_t tid) {
+    const size_t len = out_.size() - mark - 1;
+    if (len < 14) {
+      out_[mark] = static_cast<uint8_t>(tid << 4 | len);
+      return;
+    }
+    out_[mark] = static_cast<uint8_t>(tid << 4 | 14);
+    Bytes v;
+    AppendVarUInt(len, &v);
+    out_.insert(out_.begin() + static_cast<ptrdiff_t>(mark + 1), v.begin(), v.end());
+  }
+  void Header(uint8_t tid, size_t len) {
+    if (len < 14) {
+      out_.push_back(static_cast<uint8_t>(tid << 4 | len));
+    } else {
+      out_.push_back(static_cast<uint8_t>(tid << 4 | 14));
+      AppendVarUInt(len, &out_);
+    }
+  }
+  void WriteBytes(uint8_t tid, const void* p, size_t n) {
+    Header(tid, n);
+    const auto* b = static_cast<const uint8_t*>(p);
+    out_.insert(out_.end(), b, b + n);
+  }
+  void WriteUIntValue(uint8_t tid, uint64_t v) {
+    int n = 0;
+    for (uint64_t t = v; t; t >>= 8) ++n;
+    out_.push_back(static_cast<uint8_t>(tid << 4 | n));
+    for (int k = n - 1; k >= 0; --k) out_.push_back(static_cast<uint8_t>(v >> (8 * k)));
+  }
+  void WriteString(std::string_view s) { WriteBytes(0x8, s.data(), s.size()); }
+
+  // The local symbol table declaring `imports` (shared tables, in order) and `locals`.
+  void WriteLocalSymbolTable(std::span<const Import> imports,
+                             std::span<const std::string_view> locals) {
+    const size_t wrapper = Begin();
+    out_.push_back(0x81);                          // annot_length 1
+    out_.push_back(0x80 | kSidIonSymbolTable);     // $ion_symbol_table
+    const size_t st = Begin();
+    if (!imports.empty()) {
+      out_.push_back(0x80 | kSidImports);
+      const size_t list = Begin();
+      for (const Import& imp : imports) {
+        const size_t s = Begin();
+        out_.push_back(0x80 | kSidName);
+        WriteString(imp.name);
+        out_.push_back(0x80 | kSidVersion);
+        WriteUIntValue(0x2, 1);
+        out_.push_back(0x80 | kSidMaxId);
+        WriteUIntValue(0x2, static_cast<uint64_t>(imp.max_id));
+        End(s, 0xD);
+      }
+      End(list, 0xB);
+    }
+    if (!locals.empty()) {
+      out_.push_back(0x80 | kSidSymbols);
+      const size_t list = Begin();
+      for (std::string_view s : locals) WriteString(s);
+      End(list, 0xB);
+    }
+    End(st, 0xD);
+    End(wrapper, 0xE);
+  }
+
+  Bytes out_;
+};
+
+class Encoder : public BinaryOut {
  public:
   Encoder() = default;
   // Encodes with the value at address `splice_at` written as `piece` (see WriteBinarySpliced).
@@ -230,11 +325,6 @@ class Encoder {
   }
 
  private:
-  struct Import {
-    std::string_view name;
-    int64_t max_id;
-    uint64_t first_sid;
-  };
 
   // Records the symbol's provisional SID in sid_seq_, in the order WriteValue asks for them.
   void CollectSymbol(const Symbol& s) {
@@ -310,73 +400,7 @@ class Encoder {
     return 0;  // unreachable: every import name was collected
   }
 
-  // Containers and wrappers: reserve one descriptor byte, write the body, then patch the
-  // descriptor, inserting a VarUInt length when the body is 14 bytes or longer.
-  size_t Begin() {
-    out_.push_back(0);
-    return out_.size() - 1;
-  }
-  void End(size_t mark, uint8_t tid) {
-    const size_t len = out_.size() - mark - 1;
-    if (len < 14) {
-      out_[mark] = static_cast<uint8_t>(tid << 4 | len);
-      return;
-    }
-    out_[mark] = static_cast<uint8_t>(tid << 4 | 14);
-    Bytes v;
-    AppendVarUInt(len, &v);
-    out_.insert(out_.begin() + static_cast<ptrdiff_t>(mark + 1), v.begin(), v.end());
-  }
-  void Header(uint8_t tid, size_t len) {
-    if (len < 14) {
-      out_.push_back(static_cast<uint8_t>(tid << 4 | len));
-    } else {
-      out_.push_back(static_cast<uint8_t>(tid << 4 | 14));
-      AppendVarUInt(len, &out_);
-    }
-  }
-  void WriteBytes(uint8_t tid, const void* p, size_t n) {
-    Header(tid, n);
-    const auto* b = static_cast<const uint8_t*>(p);
-    out_.insert(out_.end(), b, b + n);
-  }
-  void WriteUIntValue(uint8_t tid, uint64_t v) {
-    int n = 0;
-    for (uint64_t t = v; t; t >>= 8) ++n;
-    out_.push_back(static_cast<uint8_t>(tid << 4 | n));
-    for (int k = n - 1; k >= 0; --k) out_.push_back(static_cast<uint8_t>(v >> (8 * k)));
-  }
-  void WriteString(std::string_view s) { WriteBytes(0x8, s.data(), s.size()); }
-
-  void WriteSymbolTable() {
-    const size_t wrapper = Begin();
-    out_.push_back(0x81);                          // annot_length 1
-    out_.push_back(0x80 | kSidIonSymbolTable);     // $ion_symbol_table
-    const size_t st = Begin();
-    if (!imports_.empty()) {
-      out_.push_back(0x80 | kSidImports);
-      const size_t list = Begin();
-      for (const Import& imp : imports_) {
-        const size_t s = Begin();
-        out_.push_back(0x80 | kSidName);
-        WriteString(imp.name);
-        out_.push_back(0x80 | kSidVersion);
-        WriteUIntValue(0x2, 1);
-        out_.push_back(0x80 | kSidMaxId);
-        WriteUIntValue(0x2, static_cast<uint64_t>(imp.max_id));
-        End(s, 0xD);
-      }
-      End(list, 0xB);
-    }
-    if (!locals_.empty()) {
-      out_.push_back(0x80 | kSidSymbols);
-      const size_t list = Begin();
-      for (std::string_view s : locals_) WriteString(s);
-      End(list, 0xB);
-    }
-    End(st, 0xD);
-    End(wrapper, 0xE);
-  }
+  void WriteSymbolTable() { WriteLocalSymbolTable(imports_, locals_); }
 
   void WriteValue(const Value& v) {
     if (&v == splice_at_) {
@@ -497,7 +521,6 @@ class Encoder {
   std::vector<std::string_view> locals_;
   std::vector<Import> imports_;
   uint64_t import_total_ = 0;
-  Bytes out_;
   const Value* splice_at_ = nullptr;
   const EncodedValue* piece_ = nullptr;
   bool splice_ok_ = true;
@@ -505,6 +528,115 @@ class Encoder {
 };
 
 }  // namespace
+
+class BinaryStreamWriter::Impl : public BinaryOut {
+ public:
+  Impl(const EncodedValue* piece, std::span<const std::string_view> symbols) : piece_(piece) {
+    for (uint64_t sid = 1; sid <= kSystemMaxId; ++sid) sids_.FindOrInsert(kSystemSymbols[sid], sid);
+    auto declare = [&](std::string_view text) {
+      const uint64_t fresh = kFirstLocalSid + locals_.size();
+      if (sids_.FindOrInsert(text, fresh) == fresh) locals_.push_back(text);
+    };
+    if (piece_ != nullptr) {
+      for (const std::string& s : piece_->local_symbols) declare(s);
+      // Repeated or system texts would move the piece's SIDs: its bytes could not be copied.
+      if (locals_.size() != piece_->local_symbols.size() || !piece_->spliceable) piece_ = nullptr;
+    }
+    for (std::string_view s : symbols) declare(s);
+    out_ = {0xE0, 0x01, 0x00, 0xEA};
+    if (!locals_.empty()) WriteLocalSymbolTable({}, locals_);
+  }
+
+  void Begin(uint8_t tid) {
+    FieldPrefix();
+    open_.push_back({BinaryOut::Begin(), tid});
+  }
+  void End() {
+    if (open_.empty()) {
+      ok_ = false;
+      return;
+    }
+    BinaryOut::End(open_.back().mark, open_.back().tid);
+    open_.pop_back();
+  }
+  void Field(std::string_view name) {
+    const uint64_t sid = sids_.Find(name);
+    if (sid == 0) ok_ = false;  // not declared
+    field_sid_ = sid;
+    has_field_ = true;
+  }
+  void String(std::string_view s) {
+    FieldPrefix();
+    WriteString(s);
+  }
+  void Blob(std::span<const uint8_t> b) {
+    FieldPrefix();
+    WriteBytes(0xA, b.data(), b.size());
+  }
+  void Int(int64_t i) {
+    FieldPrefix();
+    WriteUIntValue(i < 0 ? 0x3 : 0x2,
+                   i < 0 ? uint64_t{0} - static_cast<uint64_t>(i) : static_cast<uint64_t>(i));
+  }
+  void Time(const Timestamp& t) {
+    FieldPrefix();
+    const size_t mark = BinaryOut::Begin();
+    AppendTimestampRepr(t, &out_);
+    BinaryOut::End(mark, 0x6);
+  }
+  void Spliced() {
+    FieldPrefix();
+    if (piece_ == nullptr) {
+      ok_ = false;
+      return;
+    }
+    out_.insert(out_.end(), piece_->bytes.begin() + static_cast<ptrdiff_t>(piece_->body_offset),
+                piece_->bytes.end());
+  }
+  Result<Bytes> Finish() {
+    if (!ok_ || !open_.empty() || has_field_) {
+      return Status::InvalidArgument("malformed stream write (undeclared field name, unbalanced "
+                                     "containers or a splice without a piece)");
+    }
+    return std::move(out_);
+  }
+
+ private:
+  struct Open {
+    size_t mark;
+    uint8_t tid;
+  };
+  // Inside a struct, the field name written before the value.
+  void FieldPrefix() {
+    const bool in_struct = !open_.empty() && open_.back().tid == 0xD;
+    if (in_struct != has_field_) ok_ = false;
+    if (has_field_) AppendVarUInt(field_sid_, &out_);
+    has_field_ = false;
+  }
+
+  const EncodedValue* piece_;
+  SidMap sids_;
+  std::vector<std::string_view> locals_;
+  std::vector<Open> open_;
+  uint64_t field_sid_ = 0;
+  bool has_field_ = false;
+  bool ok_ = true;
+};
+
+BinaryStreamWriter::BinaryStreamWriter(const EncodedValue* piece,
+                                       std::span<const std::string_view> symbols)
+    : impl_(std::make_unique<Impl>(piece, symbols)) {}
+BinaryStreamWriter::~BinaryStreamWriter() = default;
+void BinaryStreamWriter::BeginStruct() { impl_->Begin(0xD); }
+void BinaryStreamWriter::BeginList() { impl_->Begin(0xB); }
+void BinaryStreamWriter::End() { impl_->End(); }
+void BinaryStreamWriter::Field(std::string_view name) { impl_->Field(name); }
+void BinaryStreamWriter::String(std::string_view s) { impl_->String(s); }
+void BinaryStreamWriter::Blob(std::span<const uint8_t> b) { impl_->Blob(b); }
+void BinaryStreamWriter::Int(int64_t i) { impl_->Int(i); }
+void BinaryStreamWriter::Time(const Timestamp& t) { impl_->Time(t); }
+void BinaryStreamWriter::Spliced() { impl_->Spliced(); }
+Result<Bytes> BinaryStreamWriter::Finish() && { return impl_->Finish(); }
 
 Bytes WriteBinary(std::span<const Value> values) { return Encoder().Encode(values); }
 

@@ -201,6 +201,87 @@ TEST(BinaryWriter, SharedImportSymbolsAreNotSpliced) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(BinaryWriter, StreamWriterReadsBackAsTheDom) {
+  Timestamp t = Ts(2024, 2, 29, 23, 59, 59, 330, Timestamp::Precision::kFraction);
+  t.fraction = Decimal{Int(123456789), -9, false};
+  const Value piece_value = RichValue();
+  const EncodedValue piece = EncodeForSplice(piece_value);
+  const std::string long_text(300, 'l');
+  const Bytes blob = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  const std::vector<std::string_view> symbols = {"outer", "ints", "name", "when", "blob", "data",
+                                                 "list", "empty"};
+  BinaryStreamWriter w(&piece, symbols);
+  w.BeginStruct();
+  w.Field("outer");
+  w.String(long_text);
+  w.Field("ints");  // also one of the piece's field names
+  w.BeginList();
+  for (int64_t i : {int64_t{0}, int64_t{-1}, INT64_MAX, INT64_MIN + 1}) w.Int(i);
+  w.End();
+  w.Field("name");  // a system symbol
+  w.Time(t);
+  w.Field("blob");
+  w.Blob(blob);
+  w.Field("empty");
+  w.Blob({});
+  w.Field("data");
+  w.Spliced();
+  w.Field("list");
+  w.BeginList();
+  w.BeginStruct();
+  w.End();
+  w.End();
+  w.End();
+  auto bytes = std::move(w).Finish();
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  Value expected = Value::Struct({
+      Field{"outer", Value::String(long_text)},
+      Field{"ints", Value::List({Value::Integer(0), Value::Integer(-1), Value::Integer(INT64_MAX),
+                                 Value::Integer(INT64_MIN + 1)})},
+      Field{"name", Value::Time(t)},
+      Field{"blob", Value::Blob(blob)},
+      Field{"empty", Value::Blob(Bytes())},
+      Field{"data", piece_value},
+      Field{"list", Value::List({Value::Struct({})})},
+  });
+  auto back = ReadBinary(*bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ(back->front(), expected);
+}
+
+TEST(BinaryWriter, StreamWriterRejectsMisuse) {
+  const std::vector<std::string_view> symbols = {"known"};
+  {
+    BinaryStreamWriter w(nullptr, symbols);
+    w.BeginStruct();
+    w.Field("unknown");
+    w.Int(1);
+    w.End();
+    EXPECT_FALSE(std::move(w).Finish().ok());
+  }
+  {
+    BinaryStreamWriter w(nullptr, symbols);
+    w.BeginStruct();
+    w.Field("known");
+    w.Spliced();  // no piece
+    w.End();
+    EXPECT_FALSE(std::move(w).Finish().ok());
+  }
+  {
+    BinaryStreamWriter w(nullptr, symbols);
+    w.BeginStruct();
+    w.Int(1);  // a struct member without a field name
+    w.End();
+    EXPECT_FALSE(std::move(w).Finish().ok());
+  }
+  {
+    BinaryStreamWriter w(nullptr, symbols);
+    w.BeginList();  // never closed
+    EXPECT_FALSE(std::move(w).Finish().ok());
+  }
+}
+
 TEST(BinaryWriter, VarIntEncodings) {
   Bytes out;
   AppendVarInt(0, true, &out);

@@ -6,6 +6,7 @@
 // a reader or make it allocate without bound. All functions are thread-safe (no shared state).
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,6 +57,37 @@ EncodedValue EncodeForSplice(const Value& value);
 // `outer` holds a symbol from a shared import.
 Result<Bytes> WriteBinarySpliced(const Value& outer, const Value* placeholder,
                                  const EncodedValue& piece);
+
+// Writes one Ion binary value straight from a caller that knows its shape (no DOM), for the
+// records written on every commit. The local symbol table precedes the value, so every text
+// used as a field name must be declared up front: `piece`'s symbols (if any) take the first
+// local SIDs, so Spliced() copies its bytes; then `symbols` (repeats and system symbols are
+// ignored). Containers nest by Begin*/End; inside a struct, Field() names the next value.
+class BinaryStreamWriter {
+ public:
+  BinaryStreamWriter(const EncodedValue* piece, std::span<const std::string_view> symbols);
+  ~BinaryStreamWriter();
+  BinaryStreamWriter(const BinaryStreamWriter&) = delete;
+  BinaryStreamWriter& operator=(const BinaryStreamWriter&) = delete;
+
+  void BeginStruct();
+  void BeginList();
+  void End();
+  void Field(std::string_view name);
+  void String(std::string_view s);
+  void Blob(std::span<const uint8_t> b);
+  void Int(int64_t i);
+  void Time(const Timestamp& t);
+  // The piece's value (requires a spliceable piece).
+  void Spliced();
+  // The stream: IVM, local symbol table, the value. Errors: kInvalidArgument when a field name
+  // was not declared, Spliced() had no spliceable piece, or containers are unbalanced.
+  Result<Bytes> Finish() &&;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 enum class TextStyle : uint8_t { kCompact, kPretty };
 // Ion text that reads back equal (floats with an exponent, exact decimals and timestamps).

@@ -309,7 +309,133 @@ Value Block::ToIon(std::optional<size_t> data_placeholder_revision) const {
   return Value::Struct(std::move(f));
 }
 
+namespace {
+
+// The block written straight to Ion binary (no DOM), with the one user revision's data copied
+// from its encoding; nullopt when the block does not have that shape (redaction info, or data
+// that is not one spliceable piece).
+std::optional<Bytes> StreamBlock(const Block& block) {
+  if (block.redaction_info) return std::nullopt;
+  const ion::EncodedValue* piece = nullptr;
+  for (const Revision& r : block.revisions) {
+    if (r.is_system || !r.data) continue;
+    if (piece != nullptr || !r.encoded_data || !r.encoded_data->spliceable) return std::nullopt;
+    piece = r.encoded_data.get();
+  }
+  static constexpr std::string_view kNames[] = {
+      "blockAddress", "strandId",   "sequenceNo",      "transactionId", "blockTimestamp",
+      "blockHash",    "entriesHash", "previousBlockHash", "entriesHashList", "transactionInfo",
+      "statements",   "statement",  "startTime",       "statementDigest", "documents",
+      "tableName",    "tableId",    "revisions",       "hash",          "data",
+      "dataHash",     "metadata",   "id",              "version",       "txTime",
+      "txId"};
+  std::vector<std::string_view> symbols(std::begin(kNames), std::end(kNames));
+  for (const DocumentInfo& d : block.transaction_info.documents) symbols.push_back(d.document_id);
+  ion::BinaryStreamWriter w(piece, symbols);
+  auto address = [&w](const BlockAddress& a) {
+    w.BeginStruct();
+    w.Field("strandId");
+    w.String(a.strand_id);
+    w.Field("sequenceNo");
+    w.Int(static_cast<int64_t>(a.sequence_no));
+    w.End();
+  };
+  // Field for field as Block::ToIon.
+  w.BeginStruct();
+  w.Field("blockAddress");
+  address(block.address);
+  w.Field("transactionId");
+  w.String(block.transaction_id);
+  w.Field("blockTimestamp");
+  w.Time(block.timestamp);
+  w.Field("blockHash");
+  w.Blob(block.block_hash);
+  w.Field("entriesHash");
+  w.Blob(block.entries_hash);
+  w.Field("previousBlockHash");
+  w.Blob(block.previous_block_hash ? std::span<const uint8_t>(*block.previous_block_hash)
+                                   : std::span<const uint8_t>());
+  w.Field("entriesHashList");
+  w.BeginList();
+  for (const Hash256& h : block.entries_hash_list) w.Blob(h);
+  w.End();
+  w.Field("transactionInfo");
+  w.BeginStruct();
+  w.Field("statements");
+  w.BeginList();
+  for (const StatementInfo& st : block.transaction_info.statements) {
+    w.BeginStruct();
+    w.Field("statement");
+    w.String(st.statement);
+    w.Field("startTime");
+    w.Time(st.start_time);
+    w.Field("statementDigest");
+    w.Blob(st.statement_digest);
+    w.End();
+  }
+  w.End();
+  w.Field("documents");
+  w.BeginStruct();
+  for (const DocumentInfo& d : block.transaction_info.documents) {
+    w.Field(d.document_id);
+    w.BeginStruct();
+    w.Field("tableName");
+    w.String(d.table_name);
+    w.Field("tableId");
+    w.String(d.table_id);
+    w.Field("statements");
+    w.BeginList();
+    for (int64_t i : d.statements) w.Int(i);
+    w.End();
+    w.End();
+  }
+  w.End();
+  w.End();
+  w.Field("revisions");
+  w.BeginList();
+  for (const Revision& r : block.revisions) {
+    w.BeginStruct();
+    if (!r.is_system) {
+      w.Field("blockAddress");
+      address(r.block_address);
+    }
+    w.Field("hash");
+    w.Blob(r.hash);
+    if (!r.is_system) {
+      if (r.data) {
+        w.Field("data");
+        w.Spliced();
+      }
+      if (r.data_hash) {
+        w.Field("dataHash");
+        w.Blob(*r.data_hash);
+      }
+      w.Field("metadata");
+      w.BeginStruct();
+      w.Field("id");
+      w.String(r.metadata.id);
+      w.Field("version");
+      w.Int(r.metadata.version);
+      w.Field("txTime");
+      w.Time(r.metadata.tx_time);
+      w.Field("txId");
+      w.String(r.metadata.tx_id);
+      w.End();
+    }
+    w.End();
+  }
+  w.End();
+  w.End();
+  Result<Bytes> bytes = std::move(w).Finish();
+  if (!bytes.ok()) return std::nullopt;
+  return *std::move(bytes);
+}
+
+}  // namespace
+
 Bytes EncodeBlock(const Block& block) {
+  if (std::optional<Bytes> streamed = StreamBlock(block)) return *std::move(streamed);
+  // Several documents: the first one's data is copied, the rest go through the DOM.
   for (size_t i = 0; i < block.revisions.size(); ++i) {
     const Revision& r = block.revisions[i];
     if (r.is_system || !r.data || !r.encoded_data || !r.encoded_data->spliceable) continue;

@@ -210,14 +210,14 @@ Value Revision::Metadata() const {
   return m;
 }
 
-Value Revision::ToIon(bool data_placeholder) const {
+Value Revision::ToIon() const {
   Value v = Value::Struct();
   Value addr = Value::Struct();
   addr.Set("strandId", Value::String(strand_id));
   addr.Set("sequenceNo", Value::Integer(ion::Int(static_cast<int64_t>(sequence_no))));
   v.Set("blockAddress", std::move(addr));
   v.Set("hash", Value::Blob(Bytes(hash.begin(), hash.end())));
-  if (data) v.Set("data", data_placeholder ? Value::Null() : *data);
+  if (data) v.Set("data", *data);
   if (data_hash) v.Set("dataHash", Value::Blob(Bytes(data_hash->begin(), data_hash->end())));
   v.Set("metadata", Metadata());
   return v;

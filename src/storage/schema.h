@@ -108,8 +108,7 @@ struct Revision {
 
   bool deleted() const { return !data && !data_hash; }
   ion::Value Metadata() const;
-  // The committed-view row. With `data_placeholder`, data (when present) is written as a null.
-  ion::Value ToIon(bool data_placeholder = false) const;
+  ion::Value ToIon() const;  // the committed-view row
   static Result<Revision> FromIon(const ion::Value& v);
 };
 

@@ -344,6 +344,16 @@ struct Field {
   bool operator==(const Field& o) const { return name == o.name && value == o.value; }
 };
 
+// A struct of `fields`, moved in: Value::Struct({...}) copies every field out of its
+// initializer list, deeply, at every level of nesting.
+template <typename... Fs>
+Value MakeStruct(Fs&&... fields) {
+  Value::Fields f;
+  f.reserve(sizeof...(fields));
+  (f.push_back(std::forward<Fs>(fields)), ...);
+  return Value::Struct(std::move(f));
+}
+
 inline Int& Value::EmplaceInt() {
   type_ = Type::kInt;
   is_null_ = false;

@@ -103,8 +103,8 @@ bool IsMillisUtc(const ion::Timestamp& t) {
 // ---- BlockAddress ----
 
 Value BlockAddress::ToIon() const {
-  return Value::Struct(
-      {{"strandId", Str(strand_id)}, {"sequenceNo", Int(static_cast<int64_t>(sequence_no))}});
+  return ion::MakeStruct(ion::Field{"strandId", Str(strand_id)},
+                         ion::Field{"sequenceNo", Int(static_cast<int64_t>(sequence_no))});
 }
 
 Result<BlockAddress> BlockAddress::FromIon(const Value& v) {
@@ -119,10 +119,8 @@ Result<BlockAddress> BlockAddress::FromIon(const Value& v) {
 // ---- RevisionMetadata ----
 
 Value RevisionMetadata::ToIon() const {
-  return Value::Struct({{"id", Str(id)},
-                        {"version", Int(version)},
-                        {"txTime", Value::Time(tx_time)},
-                        {"txId", Str(tx_id)}});
+  return ion::MakeStruct(ion::Field{"id", Str(id)}, ion::Field{"version", Int(version)},
+                         ion::Field{"txTime", Value::Time(tx_time)}, ion::Field{"txId", Str(tx_id)});
 }
 
 Result<RevisionMetadata> RevisionMetadata::FromIon(const Value& v) {
@@ -153,7 +151,7 @@ Revision Revision::System(const Hash256& hash) {
 }
 
 Value Revision::ToIon(bool data_placeholder) const {
-  if (is_system) return Value::Struct({{"hash", Blob(hash)}});
+  if (is_system) return ion::MakeStruct(ion::Field{"hash", Blob(hash)});
   Value::Fields f;
   f.push_back({"blockAddress", block_address.ToIon()});
   f.push_back({"hash", Blob(hash)});
@@ -191,22 +189,22 @@ Value TransactionInfo::ToIon() const {
   Value::Elements stmts;
   stmts.reserve(statements.size());
   for (const auto& s : statements) {
-    stmts.push_back(Value::Struct({{"statement", Str(s.statement)},
-                                   {"startTime", Value::Time(s.start_time)},
-                                   {"statementDigest", Blob(s.statement_digest)}}));
+    stmts.push_back(ion::MakeStruct(ion::Field{"statement", Str(s.statement)},
+                                    ion::Field{"startTime", Value::Time(s.start_time)},
+                                    ion::Field{"statementDigest", Blob(s.statement_digest)}));
   }
   Value::Fields docs;
   docs.reserve(documents.size());
   for (const auto& d : documents) {
     Value::Elements idx;
     for (int64_t i : d.statements) idx.push_back(Int(i));
-    docs.push_back(
-        {ion::Symbol(d.document_id), Value::Struct({{"tableName", Str(d.table_name)},
-                                                    {"tableId", Str(d.table_id)},
-                                                    {"statements", Value::List(std::move(idx))}})});
+    docs.push_back(ion::Field{ion::Symbol(d.document_id),
+                         ion::MakeStruct(ion::Field{"tableName", Str(d.table_name)},
+                                         ion::Field{"tableId", Str(d.table_id)},
+                                         ion::Field{"statements", Value::List(std::move(idx))})});
   }
-  return Value::Struct({{"statements", Value::List(std::move(stmts))},
-                        {"documents", Value::Struct(std::move(docs))}});
+  return ion::MakeStruct(ion::Field{"statements", Value::List(std::move(stmts))},
+                         ion::Field{"documents", Value::Struct(std::move(docs))});
 }
 
 Result<TransactionInfo> TransactionInfo::FromIon(const Value& v) {
@@ -254,12 +252,12 @@ Result<TransactionInfo> TransactionInfo::FromIon(const Value& v) {
 Value RedactionInfo::ToIon() const {
   Value::Elements revs;
   for (const auto& r : revisions) {
-    revs.push_back(Value::Struct({{"blockAddress", r.block_address.ToIon()},
-                                  {"tableId", Str(r.table_id)},
-                                  {"documentId", Str(r.document_id)},
-                                  {"version", Int(r.version)}}));
+    revs.push_back(ion::MakeStruct(ion::Field{"blockAddress", r.block_address.ToIon()},
+                                   ion::Field{"tableId", Str(r.table_id)},
+                                   ion::Field{"documentId", Str(r.document_id)},
+                                   ion::Field{"version", Int(r.version)}));
   }
-  return Value::Struct({{"revisions", Value::List(std::move(revs))}});
+  return ion::MakeStruct(ion::Field{"revisions", Value::List(std::move(revs))});
 }
 
 Result<RedactionInfo> RedactionInfo::FromIon(const Value& v) {
@@ -529,9 +527,9 @@ namespace {
 // The fields QLDB's hashes leave uncovered; hashed into an extra entriesHashList member so a
 // changed transactionId, blockTimestamp or blockAddress breaks the block hash.
 Value BlockHeaderIon(const Block& block) {
-  return Value::Struct({{"blockAddress", block.address.ToIon()},
-                        {"transactionId", Str(block.transaction_id)},
-                        {"blockTimestamp", Value::Time(block.timestamp)}});
+  return ion::MakeStruct(ion::Field{"blockAddress", block.address.ToIon()},
+                         ion::Field{"transactionId", Str(block.transaction_id)},
+                         ion::Field{"blockTimestamp", Value::Time(block.timestamp)});
 }
 
 struct Entries {

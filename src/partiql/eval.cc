@@ -35,10 +35,10 @@ bool IsTrue(const ion::Value& v) {
 }
 
 ion::Value DocIdRow(std::string id) {
-  return ion::Value::Struct({ion::Field{"documentId", ion::Value::String(std::move(id))}});
+  return ion::MakeStruct(ion::Field{"documentId", ion::Value::String(std::move(id))});
 }
 ion::Value TableIdRow(std::string id) {
-  return ion::Value::Struct({ion::Field{"tableId", ion::Value::String(std::move(id))}});
+  return ion::MakeStruct(ion::Field{"tableId", ion::Value::String(std::move(id))});
 }
 
 // A variable binding; `value` points into storage that outlives the binding.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
+#include <unordered_set>
 
 #include "engine/ids.h"
 #include "ion/ion.h"
@@ -328,7 +330,9 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
   if (!build_tip_) build_tip_ = journal_->tip();
   journal::JournalTip tip = *build_tip_;
   // Keys written by earlier members of this group, for validating later members.
-  std::unordered_map<std::string, bool> group_writes;
+  // Views of the keys in `staged` below: each member's key strings stay where they are while
+  // `staged` grows (moving a vector moves its buffer, not its elements).
+  std::unordered_set<std::string_view> group_writes;
   const std::shared_ptr<const CatalogState> base_catalog = build_catalog_;
   // Copied on the first table change of the group; most groups change no table.
   std::shared_ptr<CatalogState> catalog;
@@ -511,8 +515,8 @@ LedgerImpl::BuiltGroup LedgerImpl::BuildGroup(std::vector<CommitRequest*>& group
     }
     tip = *next;
     batch.Append(txn_batch);
-    for (const std::string& k : written) group_writes[k] = true;
     staged.emplace_back(request, std::move(written));
+    for (const std::string& k : staged.back().second) group_writes.insert(k);
   }
 
   if (staged.empty()) return built;

@@ -636,6 +636,22 @@ void BinaryStreamWriter::Blob(std::span<const uint8_t> b) { impl_->Blob(b); }
 void BinaryStreamWriter::Int(int64_t i) { impl_->Int(i); }
 void BinaryStreamWriter::Time(const Timestamp& t) { impl_->Time(t); }
 void BinaryStreamWriter::Spliced() { impl_->Spliced(); }
+void BinaryStreamWriter::StringField(std::string_view name, std::string_view s) {
+  impl_->Field(name);
+  impl_->String(s);
+}
+void BinaryStreamWriter::BlobField(std::string_view name, std::span<const uint8_t> b) {
+  impl_->Field(name);
+  impl_->Blob(b);
+}
+void BinaryStreamWriter::IntField(std::string_view name, int64_t i) {
+  impl_->Field(name);
+  impl_->Int(i);
+}
+void BinaryStreamWriter::TimeField(std::string_view name, const Timestamp& t) {
+  impl_->Field(name);
+  impl_->Time(t);
+}
 Result<Bytes> BinaryStreamWriter::Finish() && { return impl_->Finish(); }
 
 Bytes WriteBinary(std::span<const Value> values) { return Encoder().Encode(values); }

@@ -78,6 +78,11 @@ class BinaryStreamWriter {
   void Blob(std::span<const uint8_t> b);
   void Int(int64_t i);
   void Time(const Timestamp& t);
+  // Field(name) followed by the value.
+  void StringField(std::string_view name, std::string_view s);
+  void BlobField(std::string_view name, std::span<const uint8_t> b);
+  void IntField(std::string_view name, int64_t i);
+  void TimeField(std::string_view name, const Timestamp& t);
   // The piece's value (requires a spliceable piece).
   void Spliced();
   // The stream: IVM, local symbol table, the value. Errors: kInvalidArgument when a field name

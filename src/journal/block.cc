@@ -309,6 +309,14 @@ Value Block::ToIon(std::optional<size_t> data_placeholder_revision) const {
 
 namespace {
 
+void WriteBlockAddress(ion::BinaryStreamWriter& w, std::string_view strand_id,
+                       uint64_t sequence_no) {
+  w.BeginStruct();
+  w.StringField("strandId", strand_id);
+  w.IntField("sequenceNo", static_cast<int64_t>(sequence_no));
+  w.End();
+}
+
 // The block written straight to Ion binary (no DOM), with the one user revision's data copied
 // from its encoding; nullopt when the block does not have that shape (redaction info, or data
 // that is not one spliceable piece).
@@ -321,38 +329,25 @@ std::optional<Bytes> StreamBlock(const Block& block) {
     piece = r.encoded_data.get();
   }
   static constexpr std::string_view kNames[] = {
-      "blockAddress", "strandId",   "sequenceNo",      "transactionId", "blockTimestamp",
-      "blockHash",    "entriesHash", "previousBlockHash", "entriesHashList", "transactionInfo",
-      "statements",   "statement",  "startTime",       "statementDigest", "documents",
-      "tableName",    "tableId",    "revisions",       "hash",          "data",
-      "dataHash",     "metadata",   "id",              "version",       "txTime",
-      "txId"};
-  std::vector<std::string_view> symbols(std::begin(kNames), std::end(kNames));
+      "transactionId", "blockTimestamp", "blockHash", "entriesHash", "previousBlockHash",
+      "entriesHashList", "transactionInfo", "statements", "statement", "startTime",
+      "statementDigest", "documents", "tableName", "tableId", "revisions"};
+  std::vector<std::string_view> symbols(std::begin(kRevisionRecordSymbols),
+                                        std::end(kRevisionRecordSymbols));
+  symbols.insert(symbols.end(), std::begin(kNames), std::end(kNames));
   for (const DocumentInfo& d : block.transaction_info.documents) symbols.push_back(d.document_id);
   ion::BinaryStreamWriter w(piece, symbols);
-  auto address = [&w](const BlockAddress& a) {
-    w.BeginStruct();
-    w.Field("strandId");
-    w.String(a.strand_id);
-    w.Field("sequenceNo");
-    w.Int(static_cast<int64_t>(a.sequence_no));
-    w.End();
-  };
   // Field for field as Block::ToIon.
   w.BeginStruct();
   w.Field("blockAddress");
-  address(block.address);
-  w.Field("transactionId");
-  w.String(block.transaction_id);
-  w.Field("blockTimestamp");
-  w.Time(block.timestamp);
-  w.Field("blockHash");
-  w.Blob(block.block_hash);
-  w.Field("entriesHash");
-  w.Blob(block.entries_hash);
-  w.Field("previousBlockHash");
-  w.Blob(block.previous_block_hash ? std::span<const uint8_t>(*block.previous_block_hash)
-                                   : std::span<const uint8_t>());
+  WriteBlockAddress(w, block.address.strand_id, block.address.sequence_no);
+  w.StringField("transactionId", block.transaction_id);
+  w.TimeField("blockTimestamp", block.timestamp);
+  w.BlobField("blockHash", block.block_hash);
+  w.BlobField("entriesHash", block.entries_hash);
+  w.BlobField("previousBlockHash", block.previous_block_hash
+                                       ? std::span<const uint8_t>(*block.previous_block_hash)
+                                       : std::span<const uint8_t>());
   w.Field("entriesHashList");
   w.BeginList();
   for (const Hash256& h : block.entries_hash_list) w.Blob(h);
@@ -363,12 +358,9 @@ std::optional<Bytes> StreamBlock(const Block& block) {
   w.BeginList();
   for (const StatementInfo& st : block.transaction_info.statements) {
     w.BeginStruct();
-    w.Field("statement");
-    w.String(st.statement);
-    w.Field("startTime");
-    w.Time(st.start_time);
-    w.Field("statementDigest");
-    w.Blob(st.statement_digest);
+    w.StringField("statement", st.statement);
+    w.TimeField("startTime", st.start_time);
+    w.BlobField("statementDigest", st.statement_digest);
     w.End();
   }
   w.End();
@@ -377,10 +369,8 @@ std::optional<Bytes> StreamBlock(const Block& block) {
   for (const DocumentInfo& d : block.transaction_info.documents) {
     w.Field(d.document_id);
     w.BeginStruct();
-    w.Field("tableName");
-    w.String(d.table_name);
-    w.Field("tableId");
-    w.String(d.table_id);
+    w.StringField("tableName", d.table_name);
+    w.StringField("tableId", d.table_id);
     w.Field("statements");
     w.BeginList();
     for (int64_t i : d.statements) w.Int(i);
@@ -392,35 +382,15 @@ std::optional<Bytes> StreamBlock(const Block& block) {
   w.Field("revisions");
   w.BeginList();
   for (const Revision& r : block.revisions) {
-    w.BeginStruct();
-    if (!r.is_system) {
-      w.Field("blockAddress");
-      address(r.block_address);
-    }
-    w.Field("hash");
-    w.Blob(r.hash);
-    if (!r.is_system) {
-      if (r.data) {
-        w.Field("data");
-        w.Spliced();
-      }
-      if (r.data_hash) {
-        w.Field("dataHash");
-        w.Blob(*r.data_hash);
-      }
-      w.Field("metadata");
+    if (r.is_system) {
       w.BeginStruct();
-      w.Field("id");
-      w.String(r.metadata.id);
-      w.Field("version");
-      w.Int(r.metadata.version);
-      w.Field("txTime");
-      w.Time(r.metadata.tx_time);
-      w.Field("txId");
-      w.String(r.metadata.tx_id);
+      w.BlobField("hash", r.hash);
       w.End();
+      continue;
     }
-    w.End();
+    WriteRevisionRecord(w, {r.block_address.strand_id, r.block_address.sequence_no, r.hash,
+                            r.data.has_value(), r.data_hash, r.metadata.id, r.metadata.version,
+                            r.metadata.tx_time, r.metadata.tx_id});
   }
   w.End();
   w.End();
@@ -430,6 +400,26 @@ std::optional<Bytes> StreamBlock(const Block& block) {
 }
 
 }  // namespace
+
+void WriteRevisionRecord(ion::BinaryStreamWriter& w, const RevisionRecordView& r) {
+  w.BeginStruct();
+  w.Field("blockAddress");
+  WriteBlockAddress(w, r.strand_id, r.sequence_no);
+  w.BlobField("hash", r.hash);
+  if (r.has_data) {
+    w.Field("data");
+    w.Spliced();
+  }
+  if (r.data_hash) w.BlobField("dataHash", *r.data_hash);
+  w.Field("metadata");
+  w.BeginStruct();
+  w.StringField("id", r.id);
+  w.IntField("version", r.version);
+  w.TimeField("txTime", r.tx_time);
+  w.StringField("txId", r.tx_id);
+  w.End();
+  w.End();
+}
 
 Bytes EncodeBlock(const Block& block) {
   if (std::optional<Bytes> streamed = StreamBlock(block)) return *std::move(streamed);

@@ -158,6 +158,26 @@ struct Block {
 // Errors: kInvalidArgument for a system revision or an unhashable value.
 Result<Hash256> ComputeRevisionHash(const Revision& revision);
 
+// A user revision as a record: {blockAddress: {strandId, sequenceNo}, hash, data | dataHash,
+// metadata: {id, version, txTime, txId}}, the shape of a block's revisions and of the indexed
+// storage's current and history records.
+struct RevisionRecordView {
+  std::string_view strand_id;
+  uint64_t sequence_no;
+  const Hash256& hash;
+  bool has_data;  // the data is the writer's spliced piece
+  const std::optional<Hash256>& data_hash;
+  std::string_view id;
+  int64_t version;
+  const ion::Timestamp& tx_time;
+  std::string_view tx_id;
+};
+// The field names WriteRevisionRecord uses (declare them to the writer).
+inline constexpr std::string_view kRevisionRecordSymbols[] = {
+    "blockAddress", "strandId", "sequenceNo", "hash",   "data", "dataHash",
+    "metadata",     "id",       "version",    "txTime", "txId"};
+void WriteRevisionRecord(ion::BinaryStreamWriter& w, const RevisionRecordView& r);
+
 // The block's stored bytes: ion::WriteBinary(block.ToIon()), except that the data of the first
 // revision carrying encoded_data is copied from that encoding rather than encoded again.
 Bytes EncodeBlock(const Block& block);

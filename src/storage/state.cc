@@ -1,6 +1,7 @@
 #include "storage/state.h"
 
 #include "ion/ion.h"
+#include "journal/block.h"
 
 namespace folio::storage {
 
@@ -12,40 +13,11 @@ Result<Revision> DecodeRevision(std::string_view bytes) {
 std::string EncodeRevision(const Revision& r) {
   if (!r.data || (r.encoded_data && r.encoded_data->spliceable)) {
     // Written straight (no DOM), field for field as Revision::ToIon.
-    static constexpr std::string_view kNames[] = {
-        "blockAddress", "strandId", "sequenceNo", "hash", "data", "dataHash",
-        "metadata",     "id",       "version",    "txTime", "txId"};
-    ion::BinaryStreamWriter w(r.data ? r.encoded_data.get() : nullptr, kNames);
-    w.BeginStruct();
-    w.Field("blockAddress");
-    w.BeginStruct();
-    w.Field("strandId");
-    w.String(r.strand_id);
-    w.Field("sequenceNo");
-    w.Int(static_cast<int64_t>(r.sequence_no));
-    w.End();
-    w.Field("hash");
-    w.Blob(r.hash);
-    if (r.data) {
-      w.Field("data");
-      w.Spliced();
-    }
-    if (r.data_hash) {
-      w.Field("dataHash");
-      w.Blob(*r.data_hash);
-    }
-    w.Field("metadata");
-    w.BeginStruct();
-    w.Field("id");
-    w.String(r.document_id);
-    w.Field("version");
-    w.Int(static_cast<int64_t>(r.version));
-    w.Field("txTime");
-    w.Time(r.tx_time);
-    w.Field("txId");
-    w.String(r.tx_id);
-    w.End();
-    w.End();
+    ion::BinaryStreamWriter w(r.data ? r.encoded_data.get() : nullptr,
+                              journal::kRevisionRecordSymbols);
+    journal::WriteRevisionRecord(
+        w, {r.strand_id, r.sequence_no, r.hash, r.data.has_value(), r.data_hash, r.document_id,
+            static_cast<int64_t>(r.version), r.tx_time, r.tx_id});
     Result<Bytes> b = std::move(w).Finish();
     if (b.ok()) return std::string(AsStringView(*b));
   }

@@ -366,7 +366,7 @@ Status TransactionImpl::CheckChangedDocumentLimit() const {
   }
   size_t bytes = 0;
   for (const auto& [id, p] : documents_) {
-    if (p.data) bytes += p.data_bytes;
+    if (p.data) bytes += p.encoded->bytes.size();
   }
   if (bytes > kMaxTransactionBytes) {
     return Status::LimitExceeded("Transaction exceeds the 4 MB size limit");
@@ -397,10 +397,8 @@ Result<std::string> TransactionImpl::Insert(std::string_view table, Value docume
   FOLIO_ASSIGN_OR_RETURN(std::shared_ptr<const ion::EncodedValue> encoded, CheckDocument(document));
   std::string id = NewDocumentId();
   PendingDocument& p = Touch(*t, id, std::nullopt);
-  p.data_hash = ParameterHashOf(document);
-  p.data = std::move(document);
-  p.data_bytes = encoded->bytes.size();
-  p.encoded = std::move(encoded);
+  std::optional<Hash256> hash = ParameterHashOf(document);
+  p.SetData(std::move(document), std::move(encoded), hash);
   FOLIO_TRY(CheckChangedDocumentLimit());
   return id;
 }
@@ -419,10 +417,8 @@ Status TransactionImpl::Update(std::string_view table, std::string_view document
     return Status::NotFound("Document " + std::string(document_id) + " was deleted");
   }
   PendingDocument& p = Touch(*t, document_id, std::move(base));
-  p.data_hash = ParameterHashOf(document);
-  p.data = std::move(document);
-  p.data_bytes = encoded->bytes.size();
-  p.encoded = std::move(encoded);
+  std::optional<Hash256> hash = ParameterHashOf(document);
+  p.SetData(std::move(document), std::move(encoded), hash);
   return CheckChangedDocumentLimit();
 }
 
@@ -440,20 +436,14 @@ Status TransactionImpl::Delete(std::string_view table, std::string_view document
       return Status::OK();
     }
     PendingDocument& p = Touch(*t, document_id, std::nullopt);
-    p.data.reset();
-    p.data_hash.reset();
-    p.encoded.reset();
-    p.data_bytes = 0;
+    p.ClearData();
     return Status::OK();
   }
   storage::StateReader reader(store(), snapshot());
   FOLIO_ASSIGN_OR_RETURN(std::optional<Revision> base, reader.GetCurrent(t->table_id, document_id));
   if (!base) return Status::NotFound("No document with id " + std::string(document_id));
   PendingDocument& p = Touch(*t, document_id, std::move(base));
-  p.data.reset();
-  p.data_hash.reset();
-  p.encoded.reset();
-  p.data_bytes = 0;
+  p.ClearData();
   return CheckChangedDocumentLimit();
 }
 

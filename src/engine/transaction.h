@@ -50,9 +50,8 @@ struct PendingDocument {
   std::string table_id;
   std::string document_id;
   std::optional<ion::Value> data;
-  size_t data_bytes = 0;  // Ion binary size of data (0 when unset), for the size limits
-  // The encoding of data measured for the size limits, reused by the block and the current
-  // entry (ion::WriteBinarySpliced). Set only when data is, and reset whenever data changes.
+  // The encoding of data: its size counts against the limits, and the block and the current
+  // entry copy its bytes. Set exactly when data is (SetData, ClearData).
   std::shared_ptr<const ion::EncodedValue> encoded;
   std::optional<storage::Revision> base;  // the committed revision at the snapshot, if any
   std::vector<int64_t> statements;        // 0-based indexes into the statement log
@@ -61,6 +60,19 @@ struct PendingDocument {
   // the document equals: Ion-equal values have equal Ion hashes). Set only when data is, and
   // reset whenever data changes.
   std::optional<Hash256> data_hash;
+
+  // data, its encoding and its hash change together.
+  void SetData(ion::Value value, std::shared_ptr<const ion::EncodedValue> encoding,
+               std::optional<Hash256> hash) {
+    data = std::move(value);
+    encoded = std::move(encoding);
+    data_hash = hash;
+  }
+  void ClearData() {
+    data.reset();
+    encoded.reset();
+    data_hash.reset();
+  }
 };
 
 struct StatementRecord {

@@ -57,9 +57,8 @@ Status LedgerImpl::Load(bool create) {
   } else {
     return strand.status();
   }
-  Result<std::string> format = store_->Get(storage::keys::Meta("format"));
-  if (!format.ok() && format.status().code() != StatusCode::kNotFound) return format.status();
-  if (!format.ok()) {
+  FOLIO_ASSIGN_OR_RETURN(std::optional<std::string> format, storage::ReadDataFormat(*store_));
+  if (!format) {
     FOLIO_TRY(UpgradeUnversionedState());
   } else if (*format != storage::kDataFormat) {
     return Status::FailedPrecondition("ledger " + name_ + " has data format " + *format +

@@ -48,14 +48,13 @@ std::string Hex(const Hash256& h) { return HexEncode(h); }
 
 Result<LedgerVerifyReport> VerifyLedgerStore(kv::Store& store,
                                              const std::function<void(uint64_t, uint64_t)>& progress) {
-  Result<std::string> format = store.Get(storage::keys::Meta("format"));
-  if (!format.ok() && format.status().code() == StatusCode::kNotFound) {
+  FOLIO_ASSIGN_OR_RETURN(std::optional<std::string> format, storage::ReadDataFormat(store));
+  if (!format) {
     return Status::FailedPrecondition(
         "the ledger predates data format " + std::string(storage::kDataFormat) +
         "; this build's server upgrades it the first time a request uses the ledger, then "
         "verify again");
   }
-  if (!format.ok()) return format.status();
   if (*format != storage::kDataFormat) {
     return Status::FailedPrecondition("the ledger has data format " + *format +
                                       "; this build verifies format " +

@@ -5,6 +5,13 @@
 
 namespace folio::storage {
 
+Result<std::optional<std::string>> ReadDataFormat(kv::Store& store) {
+  Result<std::string> format = store.Get(keys::Meta("format"));
+  if (format.ok()) return std::optional<std::string>(*std::move(format));
+  if (format.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+  return format.status();
+}
+
 Result<Revision> DecodeRevision(std::string_view bytes) {
   FOLIO_ASSIGN_OR_RETURN(ion::Value v, ion::ReadOne(AsSpan(bytes)));
   return Revision::FromIon(v);

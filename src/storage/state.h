@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -44,6 +45,10 @@ class StateReader {
   kv::Store* store_;
   const kv::Snapshot* snapshot_;
 };
+
+// The ledger's data format marker (keys::Meta("format")); nullopt for a ledger written before
+// the marker existed.
+Result<std::optional<std::string>> ReadDataFormat(kv::Store& store);
 
 // Decodes a stored Ion binary record.
 Result<Revision> DecodeRevision(std::string_view bytes);

@@ -2,10 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include "kv/mem_store.h"
 #include "kv/rocks_store.h"
@@ -264,6 +271,103 @@ TEST(RocksStoreTest, ReopenKeepsDataAndMissingDbIsNotFound) {
   auto missing = RocksStore::Open(dir, {.create_if_missing = false});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+// Write-ahead logs on zero-filled spares (kv/zeroed_wal.h): a process that dies without
+// closing its database leaves its newest log at the spare's full length with a zero tail;
+// reopening must recover every acknowledged write and keep working.
+constexpr char kWalChildDirEnv[] = "FOLIO_ZEROED_WAL_CHILD_DIR";
+constexpr size_t kWalTestBufferBytes = size_t{1} << 20;
+constexpr uint64_t kWalTestSpareBytes = kWalTestBufferBytes + kWalTestBufferBytes / 8;
+
+std::string WalTestKey(int i) { return "key" + std::to_string(1000000 + i); }
+std::string WalTestValue(int i) { return std::string(1000, static_cast<char>('a' + i % 26)); }
+
+// Runs only as the child of ZeroedWalTest (the variable names its directory): writes synced
+// single-key batches until the spare is prepared, switches to a new log (which takes the spare),
+// writes 300 more, records how many writes were acknowledged and exits without closing.
+TEST(ZeroedWalChild, WriteThenDie) {
+  const char* dir = std::getenv(kWalChildDirEnv);
+  if (dir == nullptr) GTEST_SKIP() << "runs as ZeroedWalTest's child process";
+  auto store = RocksStore::Open(dir, {.write_buffer_bytes = kWalTestBufferBytes});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  int acked = 0;
+  auto put = [&] {
+    WriteBatch b;
+    b.Put(WalTestKey(acked), WalTestValue(acked));
+    ASSERT_TRUE((*store)->Write(b, {.sync = true}).ok());
+    ++acked;
+  };
+  // 200 KB passes the spare's trigger (1/8 of the spare) and stays below a memtable switch.
+  for (int i = 0; i < 200; ++i) put();
+  std::string spare = std::string(dir) + "/FOLIO-WAL-SPARE";
+  for (int waited_ms = 0; !std::filesystem::exists(spare); waited_ms += 10) {
+    ASSERT_LT(waited_ms, 60000) << "no spare log was prepared";
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE((*store)->Flush().ok());
+  ASSERT_FALSE(std::filesystem::exists(spare)) << "the new log did not take the spare";
+  for (int i = 0; i < 300; ++i) put();
+  std::ofstream(std::string(dir) + ".acked") << acked;
+  std::fflush(nullptr);
+  ::_exit(0);  // no close: the newest log keeps its zero tail
+}
+
+TEST(ZeroedWalTest, RecoversEveryAcknowledgedWriteFromLogsWithAZeroTail) {
+  std::string dir = TempDir("zeroed_wal");
+  ASSERT_EQ(::setenv(kWalChildDirEnv, dir.c_str(), 1), 0);
+  std::string filter = "--gtest_filter=ZeroedWalChild.WriteThenDie";
+  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  char* argv[] = {exe.data(), filter.data(), nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv, environ), 0);
+  ::unsetenv(kWalChildDirEnv);
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << "child failed: " << wstatus;
+  int acked = 0;
+  std::ifstream(dir + ".acked") >> acked;
+  ASSERT_GT(acked, 300);
+
+  // The newest log is the spare, written over at its start and zero after that.
+  std::filesystem::path newest;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".log" && e.path().filename() > newest.filename()) {
+      newest = e.path();
+    }
+  }
+  ASSERT_FALSE(newest.empty());
+  ASSERT_EQ(std::filesystem::file_size(newest), kWalTestSpareBytes);
+  {
+    std::ifstream log(newest, std::ios::binary);
+    log.seekg(static_cast<std::streamoff>(kWalTestSpareBytes - 4096));
+    std::string tail(4096, 'x');
+    log.read(tail.data(), 4096);
+    EXPECT_EQ(tail, std::string(4096, '\0'));
+  }
+
+  for (int round = 0; round < 2; ++round) {
+    auto store = RocksStore::Open(dir, {.write_buffer_bytes = kWalTestBufferBytes});
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (int i = 0; i < acked; ++i) {
+      auto v = (*store)->Get(WalTestKey(i));
+      ASSERT_TRUE(v.ok()) << "write " << i << " of " << acked << ": " << v.status().ToString();
+      ASSERT_EQ(*v, WalTestValue(i));
+    }
+    EXPECT_EQ((*store)->Get(WalTestKey(acked)).status().code(), StatusCode::kNotFound);
+    if (round == 0) {
+      // The recovered database keeps accepting writes; the second round reads them back
+      // after a clean close.
+      for (int i = 0; i < 50; ++i) {
+        WriteBatch b;
+        b.Put(WalTestKey(acked), WalTestValue(acked));
+        ASSERT_TRUE((*store)->Write(b, {.sync = true}).ok());
+        ++acked;
+      }
+    }
+  }
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(dir + ".acked");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
@@ -11,9 +13,12 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <utility>
+
+#include "kv/zeroed_wal.h"
 
 namespace folio::kv {
 namespace {
@@ -93,13 +98,19 @@ class RocksIterator final : public Iterator {
 }  // namespace
 
 struct RocksStore::Impl {
+  // Declared before `db`: the database closes before its file system goes.
+  std::shared_ptr<ZeroedWalFileSystem> wal_fs;
+  std::unique_ptr<rocksdb::Env> env;
   std::unique_ptr<rocksdb::DB> db;
 };
 
 RocksStore::RocksStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 RocksStore::~RocksStore() {
-  if (impl_ && impl_->db) impl_->db->Close().PermitUncheckedError();
+  if (impl_ && impl_->db) {
+    impl_->db->Close().PermitUncheckedError();
+    impl_->db.reset();
+  }
 }
 
 namespace {
@@ -132,7 +143,16 @@ void DisablePerfCounters() {
 
 Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
                                                      const RocksOptions& options) {
+  auto impl = std::make_unique<Impl>();
   rocksdb::Options o;
+  if (options.zeroed_wal) {
+    ZeroedWalOptions wal;
+    wal.spare_bytes = options.write_buffer_bytes + options.write_buffer_bytes / 8;
+    wal.trigger_bytes = std::max<uint64_t>(wal.spare_bytes / 8, 64 << 10);
+    impl->wal_fs = std::make_shared<ZeroedWalFileSystem>(rocksdb::FileSystem::Default(), path, wal);
+    impl->env = rocksdb::NewCompositeEnv(impl->wal_fs);
+    o.env = impl->env.get();
+  }
   o.create_if_missing = options.create_if_missing;
   o.paranoid_checks = true;
   o.max_open_files = options.max_open_files;
@@ -162,7 +182,6 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(o, path, &raw);
   FOLIO_TRY(FromRocks(s, "open " + path));
-  auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   return std::unique_ptr<RocksStore>(new RocksStore(std::move(impl)));
 }

@@ -31,6 +31,10 @@ struct RocksOptions {
   int max_open_files = 1000;
   // Background flush/compaction threads. Default: 2.
   int background_threads = 2;
+  // Write-ahead logs go into zero-filled, synced spare files prepared ahead (kv/zeroed_wal.h),
+  // so a synced commit flushes data without a filesystem journal commit. A busy database keeps
+  // one spare of about write_buffer_bytes next to its logs. Default: true.
+  bool zeroed_wal = true;
 };
 
 class RocksStore final : public Store {

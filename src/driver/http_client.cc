@@ -455,6 +455,44 @@ struct HttpClient::Impl {
   }
 };
 
+struct HttpResponseReader::Impl {
+  HttpResponse out;
+  std::optional<ResponseParser> parser;
+  void Reset() {
+    out = {};
+    parser.emplace(out);
+    parser->body_limit(kMaxResponseBytes);
+    parser->header_limit(64 * 1024);
+    parser->eager(true);
+  }
+};
+
+HttpResponseReader::HttpResponseReader() : impl_(std::make_unique<Impl>()) { impl_->Reset(); }
+HttpResponseReader::~HttpResponseReader() = default;
+
+Result<size_t> HttpResponseReader::Feed(std::string_view bytes) {
+  size_t used = 0;
+  while (!impl_->parser->is_done() && used < bytes.size()) {
+    boost::system::error_code ec;
+    size_t n = impl_->parser->put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == http::error::need_more) break;
+    if (ec) return Status::IOError("reading the response failed: " + ec.message());
+    if (n == 0) break;
+  }
+  return used;
+}
+
+bool HttpResponseReader::done() const { return impl_->parser->is_done(); }
+
+bool HttpResponseReader::keep_alive() const { return impl_->parser->keep_alive(); }
+
+HttpResponse HttpResponseReader::Take() {
+  HttpResponse r = std::move(impl_->out);
+  impl_->Reset();
+  return r;
+}
+
 HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpClient::~HttpClient() = default;
 

@@ -57,6 +57,30 @@ void SerializeRequest(std::string_view method, std::string_view target,
                       std::string_view host_header, const HeaderList& headers,
                       std::string_view body, std::string& out);
 
+// Reads HTTP/1.1 responses from bytes the caller receives itself (folio bench's event loop),
+// with the parser and limits HttpClient uses. Not thread-safe.
+class HttpResponseReader {
+ public:
+  HttpResponseReader();
+  ~HttpResponseReader();
+  HttpResponseReader(const HttpResponseReader&) = delete;
+  HttpResponseReader& operator=(const HttpResponseReader&) = delete;
+
+  // Parses what it can of `bytes` (the unconsumed bytes received so far) and returns how many
+  // it consumed; feed the rest again with whatever arrives next until done().
+  // Errors: kIOError for a malformed or oversized response.
+  Result<size_t> Feed(std::string_view bytes);
+  bool done() const;
+  // Whether the connection may carry another request (valid once done()).
+  bool keep_alive() const;
+  // The finished response; the reader then starts on the next one.
+  HttpResponse Take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class HttpClient {
  public:
   // Errors: kInvalidArgument for a bad endpoint or an unreadable CA file.

@@ -36,6 +36,15 @@ class ServiceClient {
   Result<std::string> Call(std::string_view method, std::string_view target, HeaderList headers,
                            std::string_view body);
 
+  // Call's two halves, for callers that run their own transport (folio bench's event loop):
+  // Sign adds Host, X-Amz-Date and the SigV4 Authorization to `headers`; ResponseBody reads a
+  // response as Call does (the body of a 2xx, else the service's error as a DriverError).
+  void Sign(std::string_view method, std::string_view target, HeaderList& headers,
+            std::string_view body);
+  static Result<std::string> ResponseBody(HttpResponse response);
+  // The Host header value requests carry.
+  const std::string& host_header() const { return host_header_; }
+
   const ServiceConfig& config() const { return config_; }
 
   // Test hook: the clock used for signing. Default: the system clock.

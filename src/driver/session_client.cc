@@ -84,38 +84,38 @@ Result<std::string> StringMember(const rapidjson::Value& result, const char* nam
   return std::string(result[name].GetString(), result[name].GetStringLength());
 }
 
-// One SendCommand exchange: writes {"SessionToken":..., "<command>": {...}} (the command's
-// members written by `members`), sends it and parses the response, whose result member
-// `Send` returns and which lives as long as the exchange.
-class Exchange {
+// {"SessionToken":..., "<command>": {...}} with the command's members written by `members`.
+template <typename Members>
+std::string CommandBody(std::string_view session_token, const char* command, Members members) {
+  rapidjson::StringBuffer sb(nullptr, 1024);
+  Writer w(sb);
+  w.StartObject();
+  if (!session_token.empty()) {
+    w.Key("SessionToken");
+    Str(w, session_token);
+  }
+  w.Key(command);
+  w.StartObject();
+  members(w);
+  w.EndObject();
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+void NoMembers(Writer&) {}
+
+// A SendCommand response body parsed in place; `Parse` returns the command's result member,
+// which lives as long as the ResultDocument.
+class ResultDocument {
  public:
-  Exchange()
+  ResultDocument()
       : value_alloc_(value_buffer_, sizeof(value_buffer_)),
         stack_alloc_(stack_buffer_, sizeof(stack_buffer_)),
         doc_(&value_alloc_, sizeof(stack_buffer_), &stack_alloc_) {}
 
-  template <typename Members>
-  Result<const rapidjson::Value*> Send(ServiceClient& service, std::string_view session_token,
-                                       const char* command, Members members) {
-    rapidjson::StringBuffer sb(nullptr, 1024);
-    Writer w(sb);
-    w.StartObject();
-    if (!session_token.empty()) {
-      w.Key("SessionToken");
-      Str(w, session_token);
-    }
-    w.Key(command);
-    w.StartObject();
-    members(w);
-    w.EndObject();
-    w.EndObject();
-    HeaderList headers;
-    headers.reserve(6);
-    headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
-    headers.emplace_back("X-Amz-Target", "QLDBSession.SendCommand");
-    FOLIO_ASSIGN_OR_RETURN(response_, service.Call("POST", "/", std::move(headers),
-                                                   std::string_view(sb.GetString(), sb.GetSize())));
-    doc_.ParseInsitu(response_.data());
+  Result<const rapidjson::Value*> Parse(std::string body, const char* command) {
+    body_ = std::move(body);
+    doc_.ParseInsitu(body_.data());
     if (doc_.HasParseError() || !doc_.IsObject()) return Malformed("not a JSON object");
     if (!doc_.HasMember(command) || !doc_[command].IsObject()) {
       return Malformed("the " + std::string(command) + " result member is missing");
@@ -129,79 +129,108 @@ class Exchange {
   PoolAllocator value_alloc_;
   PoolAllocator stack_alloc_;
   Document doc_;
-  std::string response_;  // parsed in place: the document's strings point into it
+  std::string body_;  // parsed in place: the document's strings point into it
 };
-
-void NoMembers(Writer&) {}
 
 }  // namespace
 
-Result<std::string> SessionClient::StartSession(std::string_view ledger) {
-  Exchange x;
-  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
-                         x.Send(*service_, "", "StartSession", [&](Writer& w) {
-                           w.Key("LedgerName");
-                           Str(w, ledger);
-                         }));
+HeaderList SendCommandHeaders() {
+  HeaderList headers;
+  headers.reserve(6);
+  headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+  headers.emplace_back("X-Amz-Target", "QLDBSession.SendCommand");
+  return headers;
+}
+
+std::string StartSessionRequest(std::string_view ledger) {
+  return CommandBody("", "StartSession", [&](Writer& w) {
+    w.Key("LedgerName");
+    Str(w, ledger);
+  });
+}
+
+std::string StartTransactionRequest(std::string_view session_token) {
+  return CommandBody(session_token, "StartTransaction", NoMembers);
+}
+
+std::string ExecuteStatementRequest(std::string_view session_token,
+                                    std::string_view transaction_id, std::string_view statement,
+                                    std::span<const ion::Value> parameters) {
+  return CommandBody(session_token, "ExecuteStatement", [&](Writer& w) {
+    w.Key("Statement");
+    Str(w, statement);
+    w.Key("TransactionId");
+    Str(w, transaction_id);
+    w.Key("Parameters");
+    w.StartArray();
+    for (const ion::Value& p : parameters) {
+      w.StartObject();
+      w.Key("IonBinary");
+      Str(w, Base64Encode(ion::WriteBinary(p)));
+      w.EndObject();
+    }
+    w.EndArray();
+  });
+}
+
+std::string FetchPageRequest(std::string_view session_token, std::string_view transaction_id,
+                             std::string_view next_page_token) {
+  return CommandBody(session_token, "FetchPage", [&](Writer& w) {
+    w.Key("TransactionId");
+    Str(w, transaction_id);
+    w.Key("NextPageToken");
+    Str(w, next_page_token);
+  });
+}
+
+std::string CommitTransactionRequest(std::string_view session_token,
+                                     std::string_view transaction_id, const Hash256& digest) {
+  return CommandBody(session_token, "CommitTransaction", [&](Writer& w) {
+    w.Key("TransactionId");
+    Str(w, transaction_id);
+    w.Key("CommitDigest");
+    Str(w, Base64Encode(digest));
+  });
+}
+
+std::string AbortTransactionRequest(std::string_view session_token) {
+  return CommandBody(session_token, "AbortTransaction", NoMembers);
+}
+
+std::string EndSessionRequest(std::string_view session_token) {
+  return CommandBody(session_token, "EndSession", NoMembers);
+}
+
+Result<std::string> ReadStartSessionResult(std::string body) {
+  ResultDocument doc;
+  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r, doc.Parse(std::move(body), "StartSession"));
   return StringMember(*r, "SessionToken");
 }
 
-Result<std::string> SessionClient::StartTransaction(std::string_view session_token) {
-  Exchange x;
+Result<std::string> ReadStartTransactionResult(std::string body) {
+  ResultDocument doc;
   FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
-                         x.Send(*service_, session_token, "StartTransaction", NoMembers));
+                         doc.Parse(std::move(body), "StartTransaction"));
   return StringMember(*r, "TransactionId");
 }
 
-Result<Page> SessionClient::ExecuteStatement(std::string_view session_token,
-                                             std::string_view transaction_id,
-                                             std::string_view statement,
-                                             std::span<const ion::Value> parameters) {
-  Exchange x;
+Result<Page> ReadExecuteStatementResult(std::string body) {
+  ResultDocument doc;
   FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
-                         x.Send(*service_, session_token, "ExecuteStatement", [&](Writer& w) {
-                           w.Key("Statement");
-                           Str(w, statement);
-                           w.Key("TransactionId");
-                           Str(w, transaction_id);
-                           w.Key("Parameters");
-                           w.StartArray();
-                           for (const ion::Value& p : parameters) {
-                             w.StartObject();
-                             w.Key("IonBinary");
-                             Str(w, Base64Encode(ion::WriteBinary(p)));
-                             w.EndObject();
-                           }
-                           w.EndArray();
-                         }));
+                         doc.Parse(std::move(body), "ExecuteStatement"));
   return ParsePage(*r, "FirstPage");
 }
 
-Result<Page> SessionClient::FetchPage(std::string_view session_token,
-                                      std::string_view transaction_id,
-                                      std::string_view next_page_token) {
-  Exchange x;
-  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
-                         x.Send(*service_, session_token, "FetchPage", [&](Writer& w) {
-                           w.Key("TransactionId");
-                           Str(w, transaction_id);
-                           w.Key("NextPageToken");
-                           Str(w, next_page_token);
-                         }));
+Result<Page> ReadFetchPageResult(std::string body) {
+  ResultDocument doc;
+  FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r, doc.Parse(std::move(body), "FetchPage"));
   return ParsePage(*r, "Page");
 }
 
-Result<Hash256> SessionClient::CommitTransaction(std::string_view session_token,
-                                                 std::string_view transaction_id,
-                                                 const Hash256& digest) {
-  Exchange x;
+Result<Hash256> ReadCommitTransactionResult(std::string body) {
+  ResultDocument doc;
   FOLIO_ASSIGN_OR_RETURN(const rapidjson::Value* r,
-                         x.Send(*service_, session_token, "CommitTransaction", [&](Writer& w) {
-                           w.Key("TransactionId");
-                           Str(w, transaction_id);
-                           w.Key("CommitDigest");
-                           Str(w, Base64Encode(digest));
-                         }));
+                         doc.Parse(std::move(body), "CommitTransaction"));
   auto echoed = StringMember(*r, "CommitDigest");
   if (!echoed.ok()) return Malformed("CommitTransaction returned no CommitDigest");
   auto bytes = Base64Decode(*echoed);
@@ -211,14 +240,59 @@ Result<Hash256> SessionClient::CommitTransaction(std::string_view session_token,
   return *h;
 }
 
+Status ReadEmptyResult(std::string body, const char* command) {
+  ResultDocument doc;
+  return doc.Parse(std::move(body), command).status();
+}
+
+Result<std::string> SessionClient::Send(std::string body) {
+  return service_->Call("POST", "/", SendCommandHeaders(), body);
+}
+
+Result<std::string> SessionClient::StartSession(std::string_view ledger) {
+  FOLIO_ASSIGN_OR_RETURN(std::string body, Send(StartSessionRequest(ledger)));
+  return ReadStartSessionResult(std::move(body));
+}
+
+Result<std::string> SessionClient::StartTransaction(std::string_view session_token) {
+  FOLIO_ASSIGN_OR_RETURN(std::string body, Send(StartTransactionRequest(session_token)));
+  return ReadStartTransactionResult(std::move(body));
+}
+
+Result<Page> SessionClient::ExecuteStatement(std::string_view session_token,
+                                             std::string_view transaction_id,
+                                             std::string_view statement,
+                                             std::span<const ion::Value> parameters) {
+  FOLIO_ASSIGN_OR_RETURN(
+      std::string body,
+      Send(ExecuteStatementRequest(session_token, transaction_id, statement, parameters)));
+  return ReadExecuteStatementResult(std::move(body));
+}
+
+Result<Page> SessionClient::FetchPage(std::string_view session_token,
+                                      std::string_view transaction_id,
+                                      std::string_view next_page_token) {
+  FOLIO_ASSIGN_OR_RETURN(std::string body,
+                         Send(FetchPageRequest(session_token, transaction_id, next_page_token)));
+  return ReadFetchPageResult(std::move(body));
+}
+
+Result<Hash256> SessionClient::CommitTransaction(std::string_view session_token,
+                                                 std::string_view transaction_id,
+                                                 const Hash256& digest) {
+  FOLIO_ASSIGN_OR_RETURN(std::string body,
+                         Send(CommitTransactionRequest(session_token, transaction_id, digest)));
+  return ReadCommitTransactionResult(std::move(body));
+}
+
 Status SessionClient::AbortTransaction(std::string_view session_token) {
-  Exchange x;
-  return x.Send(*service_, session_token, "AbortTransaction", NoMembers).status();
+  FOLIO_ASSIGN_OR_RETURN(std::string body, Send(AbortTransactionRequest(session_token)));
+  return ReadEmptyResult(std::move(body), "AbortTransaction");
 }
 
 Status SessionClient::EndSession(std::string_view session_token) {
-  Exchange x;
-  return x.Send(*service_, session_token, "EndSession", NoMembers).status();
+  FOLIO_ASSIGN_OR_RETURN(std::string body, Send(EndSessionRequest(session_token)));
+  return ReadEmptyResult(std::move(body), "EndSession");
 }
 
 }  // namespace folio::driver

@@ -37,6 +37,30 @@ struct Page {
   IoUsage usage;
 };
 
+// The Session API's request bodies and result decoding. SessionClient sends them through its
+// ServiceClient; callers that run their own transport (folio bench's event loop) send the body
+// with SendCommandHeaders(), signed by ServiceClient::Sign, and read the 2xx body with the
+// matching Read function. Read functions return kCorruption for a body that breaks the model.
+HeaderList SendCommandHeaders();
+std::string StartSessionRequest(std::string_view ledger);
+std::string StartTransactionRequest(std::string_view session_token);
+std::string ExecuteStatementRequest(std::string_view session_token,
+                                    std::string_view transaction_id, std::string_view statement,
+                                    std::span<const ion::Value> parameters);
+std::string FetchPageRequest(std::string_view session_token, std::string_view transaction_id,
+                             std::string_view next_page_token);
+std::string CommitTransactionRequest(std::string_view session_token,
+                                     std::string_view transaction_id, const Hash256& digest);
+std::string AbortTransactionRequest(std::string_view session_token);
+std::string EndSessionRequest(std::string_view session_token);
+Result<std::string> ReadStartSessionResult(std::string body);      // the session token
+Result<std::string> ReadStartTransactionResult(std::string body);  // the transaction id
+Result<Page> ReadExecuteStatementResult(std::string body);
+Result<Page> ReadFetchPageResult(std::string body);
+Result<Hash256> ReadCommitTransactionResult(std::string body);  // the echoed CommitDigest
+// AbortTransaction and EndSession: checks that `command`'s result member is there.
+Status ReadEmptyResult(std::string body, const char* command);
+
 class SessionClient {
  public:
   explicit SessionClient(std::shared_ptr<ServiceClient> service) : service_(std::move(service)) {}
@@ -58,6 +82,9 @@ class SessionClient {
   ServiceClient& service() { return *service_; }
 
  private:
+  // POSTs a SendCommand body; returns the 2xx response body.
+  Result<std::string> Send(std::string body);
+
   std::shared_ptr<ServiceClient> service_;
 };
 

@@ -33,6 +33,7 @@ struct BenchFlags {
   std::string ledger = "default";
   std::string table = "Vehicle";
   int clients = 8;
+  int threads = 2;
   double duration_seconds = 10;
   double warmup_seconds = 1;
   int64_t transactions = 0;
@@ -205,6 +206,7 @@ int RunBench(const BenchFlags& f) {
   o.ledger = f.ledger;
   o.table = f.table;
   o.clients = f.clients;
+  o.threads = f.threads;
   o.duration = std::chrono::milliseconds(static_cast<int64_t>(f.duration_seconds * 1000));
   o.warmup = std::chrono::milliseconds(
       f.transactions > 0 ? 0 : static_cast<int64_t>(f.warmup_seconds * 1000));
@@ -239,6 +241,10 @@ void RegisterBenchCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--clients", flags->clients, "Concurrent sessions, one connection each")
       ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads,
+                  "Event-loop threads the sessions share (plain HTTP; TLS: a thread per session)")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_option("--duration", flags->duration_seconds, "Measured seconds")
       ->capture_default_str();

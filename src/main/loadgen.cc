@@ -1,12 +1,23 @@
 #include "main/loadgen.h"
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <set>
+#include <span>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,6 +25,8 @@
 #include "bench/vehicle_document.h"
 #include "driver/driver.h"
 #include "driver/errors.h"
+#include "driver/http_client.h"
+#include "driver/qldb_hash.h"
 #include "driver/session_client.h"
 
 namespace folio::cli {
@@ -76,12 +89,14 @@ class Client {
     return NewSession();
   }
 
-  // Runs transactions while the phase is `phase` (and tickets last, when ticketed).
-  void Loop(int phase) {
+  // Runs transactions through the phases until the stop phase, the end of the tickets (when
+  // ticketed) or 1000 consecutive failures.
+  void Run() {
     std::bernoulli_distribution is_read(shared_->options->read_ratio);
     int consecutive_errors = 0;
-    while (shared_->phase.load(std::memory_order_relaxed) == phase) {
-      if (!shared_->TakeTicket()) return;
+    for (;;) {
+      int phase = shared_->phase.load(std::memory_order_relaxed);
+      if (phase == 3 || !shared_->TakeTicket()) return;
       bool read = phase != 0 && is_read(rng_) && HaveVins();
       bool ok = read ? ReadOnce(phase) : WriteOnce(phase);
       consecutive_errors = ok ? 0 : consecutive_errors + 1;
@@ -203,6 +218,381 @@ class Client {
   ClientResult result_;
 };
 
+// A session driven by an event loop (plain HTTP endpoints): the same transactions as Client,
+// as a state machine over a non-blocking socket. Its thread's loop calls OnReadable/OnWritable;
+// every response starts the next request at once, so a session waiting for the server costs no
+// thread and one wake-up of the loop serves every response that has arrived.
+class EventSession {
+ public:
+  EventSession(Shared* shared, driver::ServiceClient* service, const addrinfo* address,
+               uint64_t seed)
+      : shared_(shared), service_(service), address_(address), rng_(seed) {}
+  ~EventSession() { CloseSocket(); }
+
+  // Connects (blocking, then non-blocking for the run). Errors: kIOError.
+  Status Connect() {
+    CloseSocket();
+    fd_ = ::socket(address_->ai_family, address_->ai_socktype | SOCK_CLOEXEC,
+                   address_->ai_protocol);
+    if (fd_ < 0) return Status::IOError(fmt::format("socket: {}", std::strerror(errno)));
+    if (::connect(fd_, address_->ai_addr, address_->ai_addrlen) != 0) {
+      Status st = Status::IOError(fmt::format("cannot connect to {}: {}",
+                                              service_->config().endpoint, std::strerror(errno)));
+      CloseSocket();
+      return st;
+    }
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    int flags = ::fcntl(fd_, F_GETFL);
+    ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+    input_.clear();
+    reader_ = std::make_unique<driver::HttpResponseReader>();
+    ++connection_;
+    return Status::OK();
+  }
+
+  int fd() const { return fd_; }
+  // Changes with every new connection (a new descriptor may reuse the old one's number).
+  uint64_t connection() const { return connection_; }
+  // No request in flight and none to start in this run of the loop.
+  bool idle() const { return step_ == Step::kIdle; }
+  // Whether the socket must be watched for writability (a request only partly sent).
+  bool wants_write() const { return sent_ < wire_.size(); }
+
+  // What a run of the event loop asks of every session.
+  enum class Mode {
+    kStart,         // start a QLDB session, then idle (a failure is kept in start_error())
+    kTransactions,  // transactions while the phase and the tickets allow
+    kEnd,           // end the session
+  };
+
+  // Starts the session's part of a run of the loop.
+  void Begin(Mode mode) {
+    mode_ = mode;
+    switch (mode) {
+      case Mode::kStart:
+        start_error_ = Status::OK();
+        if (fd_ < 0) {
+          if (Status st = Connect(); !st.ok()) {
+            start_error_ = st;
+            return;
+          }
+        }
+        Send(Step::kStartSession, driver::StartSessionRequest(shared_->options->ledger));
+        return;
+      case Mode::kTransactions:
+        Next();
+        return;
+      case Mode::kEnd:
+        if (!token_.empty() && fd_ >= 0) Send(Step::kEndSession, driver::EndSessionRequest(token_));
+        return;
+    }
+  }
+
+  const Status& start_error() const { return start_error_; }
+
+  void OnWritable() { Flush(); }
+
+  void OnReadable() {
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n <= 0) {
+      TransportFailed(n == 0 ? "the server closed the connection"
+                             : fmt::format("recv: {}", std::strerror(errno)));
+      return;
+    }
+    input_.append(buf, static_cast<size_t>(n));
+    auto used = reader_->Feed(input_);
+    if (!used.ok()) {
+      TransportFailed(used.status().message());
+      return;
+    }
+    input_.erase(0, *used);
+    if (!reader_->done()) return;
+    bool keep_alive = reader_->keep_alive();
+    driver::HttpResponse response = reader_->Take();
+    if (!keep_alive) CloseSocket();
+    OnResponse(driver::ServiceClient::ResponseBody(std::move(response)));
+  }
+
+  ClientResult& result() { return result_; }
+
+ private:
+  enum class Step { kIdle, kStartSession, kStartTransaction, kExecute, kCommit, kAbort, kEndSession };
+
+  void CloseSocket() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  // Signs `body` as a SendCommand request and sends it (the rest when writable again).
+  void Send(Step step, std::string body) {
+    step_ = step;
+    if (fd_ < 0) {
+      if (Status st = Connect(); !st.ok()) {
+        Failed(st);
+        return;
+      }
+    }
+    driver::HeaderList headers = driver::SendCommandHeaders();
+    service_->Sign("POST", "/", headers, body);
+    wire_.clear();
+    driver::SerializeRequest("POST", "/", service_->host_header(), headers, body, wire_);
+    sent_ = 0;
+    Flush();
+  }
+
+  void Flush() {
+    while (sent_ < wire_.size()) {
+      ssize_t n = ::send(fd_, wire_.data() + sent_, wire_.size() - sent_, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent_ += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // the loop waits
+      TransportFailed(fmt::format("send: {}", std::strerror(errno)));
+      return;
+    }
+  }
+
+  void TransportFailed(std::string_view what) {
+    CloseSocket();
+    Failed(Status::IOError(std::string(what)));
+  }
+
+  // The next transaction, or idle when the phase has ended or the tickets are gone.
+  void Next() {
+    step_ = Step::kIdle;
+    if (consecutive_errors_ >= 1000) return;  // noted once when it reached 1000
+    if (token_.empty()) {
+      Send(Step::kStartSession, driver::StartSessionRequest(shared_->options->ledger));
+      return;
+    }
+    phase_ = shared_->phase.load(std::memory_order_relaxed);
+    if (phase_ == 3 || !shared_->TakeTicket()) return;
+    std::bernoulli_distribution is_read(shared_->options->read_ratio);
+    read_ = phase_ != 0 && is_read(rng_) && HaveVins();
+    params_.clear();
+    if (read_) {
+      vin_ = PickVin();
+      params_.push_back(Value::String(vin_));
+    } else {
+      uint64_t n = shared_->next_doc.fetch_add(1);
+      vin_ = fmt::format("{}{:08}", shared_->run_id, n);
+      params_.push_back(bench::VehicleDocument(vin_, n));
+    }
+    t0_ = Clock::now();
+    Send(Step::kStartTransaction, driver::StartTransactionRequest(token_));
+  }
+
+  void OnResponse(Result<std::string> body) {
+    if (!body.ok()) {
+      Failed(body.status());
+      return;
+    }
+    switch (step_) {
+      case Step::kStartSession: {
+        auto token = driver::ReadStartSessionResult(std::move(*body));
+        if (!token.ok()) return Failed(token.status());
+        token_ = std::move(*token);
+        if (mode_ == Mode::kStart) {
+          step_ = Step::kIdle;
+          return;
+        }
+        Next();
+        return;
+      }
+      case Step::kStartTransaction: {
+        auto id = driver::ReadStartTransactionResult(std::move(*body));
+        if (!id.ok()) return Failed(id.status());
+        txn_id_ = std::move(*id);
+        digest_.emplace(txn_id_);
+        const std::string& statement = read_ ? select_ : insert_;
+        if (Status st = digest_->AddStatement(statement, params_); !st.ok()) return Failed(st);
+        Send(Step::kExecute,
+             driver::ExecuteStatementRequest(token_, txn_id_, statement, params_));
+        return;
+      }
+      case Step::kExecute: {
+        auto page = driver::ReadExecuteStatementResult(std::move(*body));
+        if (!page.ok()) return Failed(page.status());
+        if (read_ && page->values.size() != 1) {
+          return Failed(Status::Internal(fmt::format(
+              "SELECT by VIN {} returned {} documents, want 1", vin_, page->values.size())));
+        }
+        t1_ = Clock::now();
+        Send(Step::kCommit, driver::CommitTransactionRequest(token_, txn_id_, digest_->digest()));
+        return;
+      }
+      case Step::kCommit: {
+        auto echoed = driver::ReadCommitTransactionResult(std::move(*body));
+        if (!echoed.ok()) return Failed(echoed.status());
+        if (*echoed != digest_->digest()) {
+          return Failed(Status::Corruption("CommitDigest mismatch: sent " +
+                                           HexEncode(digest_->digest()) + ", got " +
+                                           HexEncode(*echoed)));
+        }
+        Committed();
+        consecutive_errors_ = 0;
+        Next();
+        return;
+      }
+      case Step::kAbort:
+        Next();
+        return;
+      case Step::kEndSession:
+        token_.clear();
+        step_ = Step::kIdle;
+        return;
+      case Step::kIdle:
+        return;
+    }
+  }
+
+  void Committed() {
+    auto t2 = Clock::now();
+    if (!read_) {
+      std::lock_guard lock(shared_->vins_mu);
+      shared_->vins.push_back(vin_);
+    }
+    // Count only transactions that both started and finished inside the measured phase.
+    if (phase_ != 2 || shared_->phase.load(std::memory_order_relaxed) != 2) return;
+    if (read_) {
+      ++result_.reads;
+      result_.read_us.push_back(MicrosBetween(t0_, t2));
+    } else {
+      ++result_.commits;
+      ++result_.digest_checked;
+      result_.commit_us.push_back(MicrosBetween(t1_, t2));
+      result_.write_us.push_back(MicrosBetween(t0_, t2));
+    }
+  }
+
+  // As Client::Fail: counts a failed transaction (when measuring), aborts it when the session
+  // lives on, starts a new session when it died, then goes on.
+  void Failed(const Status& st) {
+    Step failed_step = step_;
+    step_ = Step::kIdle;
+    if (mode_ == Mode::kStart) {
+      start_error_ = st;
+      return;
+    }
+    if (mode_ == Mode::kEnd) {
+      token_.clear();
+      return;
+    }
+    bool in_transaction = failed_step == Step::kExecute || failed_step == Step::kCommit;
+    if (failed_step != Step::kStartSession && failed_step != Step::kAbort && phase_ == 2) {
+      if (st.code() == StatusCode::kConflict) {
+        ++result_.occ;
+      } else {
+        ++result_.errors;
+      }
+    }
+    if (st.code() != StatusCode::kConflict) shared_->NoteError(st);
+    if (++consecutive_errors_ == 1000) {
+      shared_->NoteError(Status::Internal("client stopped after 1000 consecutive failures"));
+      return;
+    }
+    if (fd_ < 0 || driver::IsSessionDead(st) || failed_step == Step::kStartSession) {
+      token_.clear();  // a new connection or a dead session: start a new one
+    } else if (in_transaction && st.code() != StatusCode::kConflict) {
+      // A conflict closes the transaction on the server; any other failure leaves it open.
+      Send(Step::kAbort, driver::AbortTransactionRequest(token_));
+      return;
+    }
+    Next();
+  }
+
+  bool HaveVins() {
+    std::lock_guard lock(shared_->vins_mu);
+    return !shared_->vins.empty();
+  }
+
+  std::string PickVin() {
+    std::lock_guard lock(shared_->vins_mu);
+    std::uniform_int_distribution<size_t> pick(0, shared_->vins.size() - 1);
+    return shared_->vins[pick(rng_)];
+  }
+
+  Shared* shared_;
+  driver::ServiceClient* service_;
+  const addrinfo* address_;
+  std::mt19937_64 rng_;
+  int fd_ = -1;
+  std::string wire_;   // the request being sent
+  size_t sent_ = 0;    // bytes of wire_ sent
+  std::string input_;  // received bytes the reader has not consumed
+  std::unique_ptr<driver::HttpResponseReader> reader_;
+  uint64_t connection_ = 0;
+  Step step_ = Step::kIdle;
+  Mode mode_ = Mode::kTransactions;
+  Status start_error_ = Status::OK();
+  int consecutive_errors_ = 0;
+  std::string token_;
+  // The transaction in progress.
+  int phase_ = 0;
+  bool read_ = false;
+  std::string vin_;
+  std::vector<Value> params_;
+  std::string txn_id_;
+  std::optional<driver::CommitDigestBuilder> digest_;
+  Clock::time_point t0_, t1_;
+  std::string insert_ = "INSERT INTO " + shared_->options->table + " ?";
+  std::string select_ = "SELECT * FROM " + shared_->options->table + " WHERE VIN = ?";
+  ClientResult result_;
+};
+
+// Runs `sessions` on the calling thread until every one is idle: Begin(mode) on each, then
+// epoll over their sockets (level-triggered: one recv per readable socket per wake-up).
+void RunEventLoop(std::span<EventSession* const> sessions, EventSession::Mode mode) {
+  int ep = ::epoll_create1(EPOLL_CLOEXEC);
+  struct Watch {
+    uint64_t connection = 0;  // 0: not registered
+    bool write = false;
+  };
+  std::vector<Watch> watches(sessions.size());
+  // Registers session i's current socket for what it waits for; a closed descriptor has left
+  // the epoll set by itself.
+  auto watch = [&](size_t i) {
+    EventSession* s = sessions[i];
+    Watch& w = watches[i];
+    bool live = s->fd() >= 0 && !s->idle();
+    if (w.connection != 0 && (w.connection != s->connection() || !live)) {
+      if (w.connection == s->connection()) ::epoll_ctl(ep, EPOLL_CTL_DEL, s->fd(), nullptr);
+      w.connection = 0;
+    }
+    if (!live) return;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (s->wants_write() ? EPOLLOUT : 0u);
+    ev.data.u64 = i;
+    if (w.connection == 0) {
+      ::epoll_ctl(ep, EPOLL_CTL_ADD, s->fd(), &ev);
+      w = {s->connection(), s->wants_write()};
+    } else if (w.write != s->wants_write()) {
+      ::epoll_ctl(ep, EPOLL_CTL_MOD, s->fd(), &ev);
+      w.write = s->wants_write();
+    }
+  };
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    sessions[i]->Begin(mode);
+    watch(i);
+  }
+  epoll_event events[64];
+  while (std::any_of(sessions.begin(), sessions.end(), [](auto* s) { return !s->idle(); })) {
+    int n = ::epoll_wait(ep, events, 64, 100);
+    for (int k = 0; k < n; ++k) {
+      size_t i = events[k].data.u64;
+      if (events[k].events & EPOLLOUT) sessions[i]->OnWritable();
+      if (events[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) sessions[i]->OnReadable();
+      watch(i);
+    }
+  }
+  ::close(ep);
+}
+
 // Runs `fn(client)` on one thread per client and joins them.
 template <typename Fn>
 void OnEveryClient(std::vector<std::unique_ptr<Client>>& clients, Fn fn) {
@@ -211,6 +601,112 @@ void OnEveryClient(std::vector<std::unique_ptr<Client>>& clients, Fn fn) {
   for (auto& c : clients) threads.emplace_back([&fn, cl = c.get()] { fn(*cl); });
   for (auto& t : threads) t.join();
 }
+
+// The clients of one load run. Run() runs transactions through the phases and returns when
+// the stop phase is reached or the tickets are gone (when ticketed).
+class Fleet {
+ public:
+  virtual ~Fleet() = default;
+  // Connects and starts every session. Errors: the first failure.
+  virtual Status Start() = 0;
+  virtual void Run() = 0;
+  virtual void End() = 0;
+  virtual std::vector<ClientResult*> Results() = 0;
+};
+
+// One thread per session through the driver (TLS endpoints).
+class ThreadFleet final : public Fleet {
+ public:
+  ThreadFleet(Shared* shared, std::mt19937_64& seeder) {
+    for (int i = 0; i < shared->options->clients; ++i) {
+      clients_.push_back(std::make_unique<Client>(shared, seeder()));
+    }
+  }
+  Status Start() override {
+    std::mutex mu;
+    Status first = Status::OK();
+    OnEveryClient(clients_, [&](Client& c) {
+      Status st = c.Connect();
+      std::lock_guard lock(mu);
+      if (!st.ok() && first.ok()) first = st;
+    });
+    return first;
+  }
+  void Run() override {
+    OnEveryClient(clients_, [](Client& c) { c.Run(); });
+  }
+  void End() override {
+    OnEveryClient(clients_, [](Client& c) { c.End(); });
+  }
+  std::vector<ClientResult*> Results() override {
+    std::vector<ClientResult*> out;
+    for (auto& c : clients_) out.push_back(&c->result());
+    return out;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Client>> clients_;
+};
+
+// Sessions spread over a few event-loop threads (plain HTTP endpoints), as pgbench -j spreads
+// its connections over threads.
+class EventFleet final : public Fleet {
+ public:
+  EventFleet(Shared* shared, std::mt19937_64& seeder) : shared_(shared), seeder_(seeder) {}
+  ~EventFleet() override {
+    if (addresses_ != nullptr) ::freeaddrinfo(addresses_);
+  }
+
+  Status Start() override {
+    const LoadOptions& o = *shared_->options;
+    FOLIO_ASSIGN_OR_RETURN(service_, driver::ServiceClient::Create(o.service));
+    FOLIO_ASSIGN_OR_RETURN(driver::Endpoint endpoint, driver::ParseEndpoint(o.service.endpoint));
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = ::getaddrinfo(endpoint.host.c_str(), std::to_string(endpoint.port).c_str(), &hints,
+                           &addresses_);
+    if (rc != 0) {
+      return Status::IOError("cannot resolve " + endpoint.host + ": " + ::gai_strerror(rc));
+    }
+    for (int i = 0; i < o.clients; ++i) {
+      sessions_.push_back(
+          std::make_unique<EventSession>(shared_, service_.get(), addresses_, seeder_()));
+    }
+    RunAll(EventSession::Mode::kStart);
+    for (auto& s : sessions_) {
+      if (!s->start_error().ok()) return s->start_error();
+    }
+    return Status::OK();
+  }
+  void Run() override { RunAll(EventSession::Mode::kTransactions); }
+  void End() override { RunAll(EventSession::Mode::kEnd); }
+  std::vector<ClientResult*> Results() override {
+    std::vector<ClientResult*> out;
+    for (auto& s : sessions_) out.push_back(&s->result());
+    return out;
+  }
+
+ private:
+  // Every session, on min(threads, sessions) threads, each with its own share.
+  void RunAll(EventSession::Mode mode) {
+    size_t threads = std::clamp<size_t>(static_cast<size_t>(shared_->options->threads), 1,
+                                        sessions_.size());
+    std::vector<std::vector<EventSession*>> shares(threads);
+    for (size_t i = 0; i < sessions_.size(); ++i) shares[i % threads].push_back(sessions_[i].get());
+    std::vector<std::thread> running;
+    for (auto& share : shares) {
+      running.emplace_back([&share, mode] { RunEventLoop(share, mode); });
+    }
+    for (auto& t : running) t.join();
+  }
+
+  Shared* shared_;
+  std::mt19937_64& seeder_;
+  std::shared_ptr<driver::ServiceClient> service_;
+  addrinfo* addresses_ = nullptr;
+  std::vector<std::unique_ptr<EventSession>> sessions_;
+};
 
 double Ms(int64_t us) { return static_cast<double>(us) / 1000.0; }
 
@@ -313,6 +809,9 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
   if (options.clients < 1 || options.clients > 4096) {
     return Status::InvalidArgument("--clients must be between 1 and 4096");
   }
+  if (options.threads < 1 || options.threads > 256) {
+    return Status::InvalidArgument("--threads must be between 1 and 256");
+  }
   if (options.read_ratio < 0 || options.read_ratio > 1) {
     return Status::InvalidArgument("--read-ratio must be between 0 and 1");
   }
@@ -330,30 +829,26 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
   shared.options = &options;
   shared.run_id = fmt::format("VIN{:08X}-", static_cast<uint32_t>(seeder()));
 
-  std::vector<std::unique_ptr<Client>> clients;
-  for (int i = 0; i < options.clients; ++i) {
-    clients.push_back(std::make_unique<Client>(&shared, seeder()));
+  FOLIO_ASSIGN_OR_RETURN(driver::Endpoint endpoint, driver::ParseEndpoint(options.service.endpoint));
+  std::unique_ptr<Fleet> fleet;
+  if (endpoint.tls) {
+    fleet = std::make_unique<ThreadFleet>(&shared, seeder);
+  } else {
+    fleet = std::make_unique<EventFleet>(&shared, seeder);
   }
-  std::mutex connect_mu;
-  Status connect_status = Status::OK();
-  OnEveryClient(clients, [&](Client& c) {
-    Status st = c.Connect();
-    std::lock_guard lock(connect_mu);
-    if (!st.ok() && connect_status.ok()) connect_status = st;
-  });
-  auto end_all = [&] { OnEveryClient(clients, [](Client& c) { c.End(); }); };
-  if (!connect_status.ok()) {
-    end_all();
-    return connect_status.WithContext("starting sessions");
+  shared.phase = 3;  // no transactions while the sessions start
+  if (Status st = fleet->Start(); !st.ok()) {
+    fleet->End();
+    return st.WithContext("starting sessions");
   }
 
   // Preload: documents for the reads to find.
   if (options.read_ratio > 0 && options.preload > 0) {
     shared.ticket_limit = options.preload;
     shared.phase = 0;
-    OnEveryClient(clients, [](Client& c) { c.Loop(0); });
+    fleet->Run();
     if (shared.vins.empty()) {
-      end_all();
+      fleet->End();
       std::lock_guard lock(shared.errors_mu);
       return Status::Internal("the preload inserted no documents" +
                               (shared.first_errors.empty() ? std::string()
@@ -368,19 +863,13 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
     shared.ticket_limit = options.transactions;
     shared.phase = 2;
     auto start = Clock::now();
-    OnEveryClient(clients, [](Client& c) { c.Loop(2); });
+    fleet->Run();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     shared.phase = 3;
   } else {
     shared.ticket_limit = 0;
     shared.phase = options.warmup > std::chrono::milliseconds(0) ? 1 : 2;
-    std::vector<std::thread> threads;
-    for (auto& c : clients) {
-      threads.emplace_back([cl = c.get(), &shared] {
-        if (shared.phase.load() == 1) cl->Loop(1);
-        cl->Loop(2);
-      });
-    }
+    std::thread running([&] { fleet->Run(); });
     if (shared.phase.load() == 1) {
       std::this_thread::sleep_for(options.warmup);
       shared.phase = 2;
@@ -389,21 +878,20 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
     std::this_thread::sleep_for(options.duration);
     shared.phase = 3;
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    for (auto& t : threads) t.join();
+    running.join();
   }
-  end_all();
+  fleet->End();
 
   std::vector<int64_t> commit_us, write_us, read_us;
-  for (auto& c : clients) {
-    ClientResult& r = c->result();
-    report.commits += r.commits;
-    report.reads += r.reads;
-    report.occ_conflicts += r.occ;
-    report.errors += r.errors;
-    report.digest_checked += r.digest_checked;
-    commit_us.insert(commit_us.end(), r.commit_us.begin(), r.commit_us.end());
-    write_us.insert(write_us.end(), r.write_us.begin(), r.write_us.end());
-    read_us.insert(read_us.end(), r.read_us.begin(), r.read_us.end());
+  for (ClientResult* r : fleet->Results()) {
+    report.commits += r->commits;
+    report.reads += r->reads;
+    report.occ_conflicts += r->occ;
+    report.errors += r->errors;
+    report.digest_checked += r->digest_checked;
+    commit_us.insert(commit_us.end(), r->commit_us.begin(), r->commit_us.end());
+    write_us.insert(write_us.end(), r->write_us.begin(), r->write_us.end());
+    read_us.insert(read_us.end(), r->read_us.begin(), r->read_us.end());
   }
   report.commit = Summarize(commit_us);
   report.write_txn = Summarize(write_us);

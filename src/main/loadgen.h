@@ -1,5 +1,6 @@
 // The whole-server load generator behind `folio bench`: N concurrent QLDB sessions, each on its
-// own keep-alive connection and thread, running single-document write transactions
+// own keep-alive connection, spread over a few event-loop threads (plain HTTP) or one thread
+// each through the driver (TLS), running single-document write transactions
 //   StartTransaction; INSERT INTO Vehicle ?; CommitTransaction (with the CommitDigest)
 // and indexed read transactions
 //   StartTransaction; SELECT * FROM Vehicle WHERE VIN = ?; CommitTransaction
@@ -27,6 +28,9 @@ struct LoadOptions {
   std::string ledger = "default";  // Default: the ledger `folio serve` creates
   std::string table = "Vehicle";   // Default: Vehicle, indexed on VIN
   int clients = 8;                 // Default: 8 concurrent sessions/connections
+  // Event-loop threads the sessions are spread over (plain HTTP; a TLS endpoint gets one
+  // thread per session through the driver). Default: 2, as pgbench -j 2 in the baseline.
+  int threads = 2;
   // The measured phase ends after `duration`, or after `transactions` finished transactions in
   // total (committed, conflicted or failed) when `transactions` > 0.
   std::chrono::milliseconds duration{10'000};  // Default: 10 s

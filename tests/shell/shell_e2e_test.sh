@@ -109,7 +109,24 @@ TLS_EP=$(sed -n 's/^ *endpoint: *//p' "$TMP/tls.out" | head -1)
 expect "https with --ca-file" 0 "^7$" -- "$FOLIO" shell --endpoint "$TLS_EP" --ca-file "$TMP/tls/tls/cert.pem" -q -c "SELECT VALUE 7 FROM << 0 >>"
 expect "https untrusted certificate" 1 "certificate verify failed" -- "$FOLIO" shell --endpoint "$TLS_EP" -c "SELECT VALUE 7 FROM << 0 >>"
 expect "https --insecure" 0 "^7$" -- "$FOLIO" shell --endpoint "$TLS_EP" --insecure -q -c "SELECT VALUE 7 FROM << 0 >>"
+# folio bench over TLS: one thread per session through the driver.
+expect "bench over https" 0 '"commits":[1-9][0-9]*,.*"occ_conflicts":0,"errors":0,' -- \
+  "$FOLIO" bench --endpoint "$TLS_EP" --insecure --clients 3 --duration 1 --warmup 0 --json
 kill "$TLS_PID" 2>/dev/null; wait "$TLS_PID" 2>/dev/null
+
+# ---- folio bench over plain HTTP: sessions on event-loop threads ----
+BENCH=("$FOLIO" bench --endpoint "$EP" --data-dir "$TMP/data" --json --warmup 0)
+expect "bench writes and indexed reads" 0 \
+  '"commits":[1-9][0-9]*,"commits_per_s":[0-9.]+,"reads":[1-9][0-9]*,"reads_per_s":[0-9.]+,"occ_conflicts":0,"errors":0,' \
+  -- "${BENCH[@]}" --table BenchCars --clients 5 --threads 2 --duration 1 --read-ratio 0.5 --preload 20
+expect "bench --transactions runs exactly that many" 0 '"commits":40,.*"errors":0,' \
+  -- "${BENCH[@]}" --table BenchTrucks --clients 3 --threads 1 --transactions 40
+expect "bench committed what it reported" 0 '^40$' \
+  -- "${SH[@]}" -q -c "SELECT VALUE COUNT(*) FROM BenchTrucks"
+expect "bench wrong credentials" 1 "UnrecognizedClientException" \
+  -- "$FOLIO" bench --endpoint "$EP" --access-key X --secret-key Y --clients 2 --duration 1
+expect "bench no server" 1 "cannot connect" \
+  -- "$FOLIO" bench --endpoint http://127.0.0.1:1 --clients 2 --duration 1
 
 # ---- folio ledger ----
 LG=(--endpoint "$EP" --data-dir "$TMP/data")

@@ -90,21 +90,30 @@ struct HttpServer::Impl {
       : service(s),
         metrics(m),
         options(std::move(o)),
-        ioc(std::max(1, options.threads)),
+        ioc(1),
         ssl_ctx(ssl::context::tls_server),
-        acceptor(net::make_strand(ioc)),
+        acceptor(ioc),
         sweep_timer(ioc),
         grace_timer(ioc),
         signals(ioc) {
     if (options.handler_threads > 0) {
       workers = std::make_unique<net::thread_pool>(static_cast<size_t>(options.handler_threads));
     }
+    for (int i = 1; i < std::max(1, options.threads); ++i) {
+      connection_iocs.push_back(std::make_unique<net::io_context>(1));
+    }
   }
 
   Service* service;
   Metrics* metrics;
   ListenerOptions options;
+  // One io_context per I/O thread, each run by its thread alone: a connection stays on the
+  // context it was accepted onto, so its handlers never hop between threads and need no strand,
+  // and a thread's epoll wake-up serves every ready connection it owns. `ioc` (the Run()
+  // thread's) also holds the acceptor, the timers and the signal set.
   net::io_context ioc;
+  std::vector<std::unique_ptr<net::io_context>> connection_iocs;  // the other threads'
+  size_t next_context = 0;  // round-robin over ioc and connection_iocs; acceptor's thread only
   ssl::context ssl_ctx;
   bool tls = false;
   tcp::acceptor acceptor;
@@ -121,6 +130,14 @@ struct HttpServer::Impl {
   std::list<std::weak_ptr<ConnectionBase>> conns;  // GUARDED_BY(conns_mu)
 
   void Accept();
+  net::io_context& NextContext() {
+    size_t i = next_context++ % (connection_iocs.size() + 1);
+    return i == 0 ? ioc : *connection_iocs[i - 1];
+  }
+  void StopAll() {
+    ioc.stop();
+    for (auto& c : connection_iocs) c->stop();
+  }
   void ScheduleSweep();
   void BeginStop();
   void ConnectionClosed() {
@@ -249,7 +266,7 @@ class Connection : public ConnectionBase,
       if (server_->workers && Service::MayBlock(in)) {
         // The connection reads nothing else until this response is written, so its members
         // are not touched while the handler runs; the response is written back on the
-        // connection's strand.
+        // connection's thread.
         net::post(*server_->workers, [self = this->shared_from_this(), in = std::move(in),
                                       request_id = std::move(request_id)]() mutable {
           HttpResponse r = self->server_->service->Handle(in, request_id);
@@ -262,7 +279,7 @@ class Connection : public ConnectionBase,
         return;
       }
       // Usually answered inline; a commit answers later from an engine thread, and its
-      // response is then written back on the connection's strand.
+      // response is then written back on the connection's thread.
       auto state = std::make_shared<InlineAnswer>();
       server_->service->HandleAsync(
           in, request_id,
@@ -393,7 +410,8 @@ class Connection : public ConnectionBase,
 }  // namespace
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  net::any_io_executor executor = NextContext().get_executor();
+  acceptor.async_accept(executor, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!stopping && ec != net::error::operation_aborted) Accept();
       return;
@@ -453,7 +471,7 @@ void HttpServer::Impl::BeginStop() {
         if (!e) {
           LogLine(fmt::format("ts={} level=warn msg=shutdown_grace_expired connections={}",
                               NowIso(), live.load()));
-          ioc.stop();
+          StopAll();
         }
       });
     }
@@ -515,9 +533,16 @@ void HttpServer::Run(bool handle_signals) {
   }
   s.Accept();
   s.ScheduleSweep();
+  // The other contexts run until the main one is done (the acceptor closed and every
+  // connection finished, or the shutdown grace expired).
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  for (auto& c : s.connection_iocs) {
+    guards.push_back(net::make_work_guard(*c));
+    threads.emplace_back([c = c.get()] { c->run(); });
+  }
   s.ioc.run();
+  guards.clear();
   for (auto& t : threads) t.join();
   // Handlers still running and commits still in the engine (only after the shutdown grace
   // expired) finish before the sessions are cleared (Clear waits for the commits); their

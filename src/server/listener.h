@@ -1,6 +1,6 @@
 // The HTTP(S) listener: Boost.Beast over Asio with a small I/O thread pool and a separate pool
 // of handler threads. It only reads requests, calls Service::HandleAsync inline (a session
-// commit answers later from the engine's writer thread, posted back to the connection's strand)
+// commit answers later from the engine's writer thread, posted back to the connection's thread)
 // or, for control-plane requests that may block (Service::MayBlock), Service::Handle on a
 // handler thread, writes responses and manages connections: keep-alive, a body size limit
 // (413, then the connection closes; the server keeps serving), read/idle timeouts, optional TLS,

@@ -36,7 +36,7 @@ struct ServeFlags {
   std::string tls_cert;
   std::string tls_key;
   bool tls_self_signed = false;
-  int threads = 4;
+  int threads = 0;  // one per CPU core, at least 2
   int handler_threads = 64;
   bool no_auth = false;
   size_t max_body_bytes = 2 * 1024 * 1024;
@@ -158,8 +158,8 @@ int RunServe(const ServeFlags& f) {
   std::string host;
   uint16_t port = 0;
   if (Status st = ParseListen(f.listen, host, port); !st.ok()) return fail(st);
-  if (f.threads < 1 || f.threads > 256) {
-    return fail(Status::InvalidArgument("--threads must be between 1 and 256"));
+  if (f.threads < 0 || f.threads > 256) {
+    return fail(Status::InvalidArgument("--threads must be between 0 and 256"));
   }
   if (f.handler_threads < 0 || f.handler_threads > 4096) {
     return fail(Status::InvalidArgument("--handler-threads must be between 0 and 4096"));
@@ -278,7 +278,10 @@ void RegisterServeCommand(CLI::App& app) {
   serve->add_option("--tls-key", flags->tls_key, "PEM private key for --tls-cert");
   serve->add_flag("--tls-self-signed", flags->tls_self_signed,
                   "Serve HTTPS with a self-signed certificate kept in <data-dir>/tls");
-  serve->add_option("--threads", flags->threads, "I/O threads")->capture_default_str();
+  serve->add_option("--threads", flags->threads,
+                    "I/O threads, each serving its share of the connections (0: one per CPU core, "
+                    "at least 2)")
+      ->capture_default_str();
   serve->add_option("--handler-threads", flags->handler_threads,
                     "Threads for control-plane requests that may block, e.g. ledger creation "
                     "(0: handle on the I/O threads; session commits never block a thread)")

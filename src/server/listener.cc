@@ -99,7 +99,10 @@ struct HttpServer::Impl {
     if (options.handler_threads > 0) {
       workers = std::make_unique<net::thread_pool>(static_cast<size_t>(options.handler_threads));
     }
-    for (int i = 1; i < std::max(1, options.threads); ++i) {
+    if (options.threads <= 0) {
+      options.threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    }
+    for (int i = 1; i < options.threads; ++i) {
       connection_iocs.push_back(std::make_unique<net::io_context>(1));
     }
   }

@@ -30,7 +30,9 @@ struct TlsFiles {
 struct ListenerOptions {
   std::string address = "127.0.0.1";               // Default: loopback only
   uint16_t port = 8777;                             // Default: 8777; 0 picks a free port
-  int threads = 4;                                  // Default: 4
+  // I/O threads; each runs its own event loop for the connections it accepted. Default: 0,
+  // one per CPU core and at least 2 (measured at 32 clients on 2 cores: 2 threads beat 1 and 4).
+  int threads = 0;
   // Threads that run Service::Handle for requests that may block (Service::MayBlock: the
   // control plane, e.g. creating or deleting a ledger), off the I/O threads. Session commits
   // never block a thread (they complete asynchronously). 0 runs every handler inline on the

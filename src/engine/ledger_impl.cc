@@ -1,5 +1,7 @@
 #include "engine/ledger_impl.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <string_view>
@@ -37,8 +39,14 @@ Result<std::shared_ptr<LedgerImpl>> LedgerImpl::Open(std::string name, const std
   FOLIO_ASSIGN_OR_RETURN(auto store, kv::RocksStore::Open(directory));
   std::shared_ptr<LedgerImpl> ledger(new LedgerImpl(std::move(name), std::move(store), options));
   FOLIO_TRY(ledger->Load(create));
-  ledger->committer_ = std::thread([l = ledger.get()] { l->CommitterLoop(); });
-  ledger->writer_ = std::thread([l = ledger.get()] { l->WriterLoop(); });
+  ledger->committer_ = std::thread([l = ledger.get()] {
+    pthread_setname_np(pthread_self(), "folio-commit");
+    l->CommitterLoop();
+  });
+  ledger->writer_ = std::thread([l = ledger.get()] {
+    pthread_setname_np(pthread_self(), "folio-write");
+    l->WriterLoop();
+  });
   return ledger;
 }
 

@@ -1,6 +1,7 @@
 #include "server/listener.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -547,7 +548,10 @@ void HttpServer::Run(bool handle_signals) {
   std::vector<std::thread> threads;
   for (auto& c : s.connection_iocs) {
     guards.push_back(net::make_work_guard(*c));
-    threads.emplace_back([c = c.get()] { c->run(); });
+    threads.emplace_back([c = c.get()] {
+      pthread_setname_np(pthread_self(), "folio-io");
+      c->run();
+    });
   }
   s.ioc.run();
   guards.clear();

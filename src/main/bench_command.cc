@@ -33,7 +33,7 @@ struct BenchFlags {
   std::string ledger = "default";
   std::string table = "Vehicle";
   int clients = 8;
-  int threads = 2;
+  int threads = 0;
   double duration_seconds = 10;
   double warmup_seconds = 1;
   int64_t transactions = 0;
@@ -243,8 +243,9 @@ void RegisterBenchCommand(CLI::App& app) {
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   cmd->add_option("--threads", flags->threads,
-                  "Event-loop threads the sessions share (plain HTTP; TLS: a thread per session)")
-      ->check(CLI::Range(1, 256))
+                  "Event-loop threads the sessions share (0: one per 64 sessions; plain HTTP "
+                  "only, TLS runs a thread per session)")
+      ->check(CLI::Range(0, 256))
       ->capture_default_str();
   cmd->add_option("--duration", flags->duration_seconds, "Measured seconds")
       ->capture_default_str();

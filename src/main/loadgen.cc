@@ -688,10 +688,11 @@ class EventFleet final : public Fleet {
   }
 
  private:
-  // Every session, on min(threads, sessions) threads, each with its own share.
+  // Every session, on `threads` threads (0: one per 64 sessions), each with its own share.
   void RunAll(EventSession::Mode mode) {
-    size_t threads = std::clamp<size_t>(static_cast<size_t>(shared_->options->threads), 1,
-                                        sessions_.size());
+    int wanted = shared_->options->threads > 0 ? shared_->options->threads
+                                               : (shared_->options->clients + 63) / 64;
+    size_t threads = std::clamp<size_t>(static_cast<size_t>(wanted), 1, sessions_.size());
     std::vector<std::vector<EventSession*>> shares(threads);
     for (size_t i = 0; i < sessions_.size(); ++i) shares[i % threads].push_back(sessions_[i].get());
     std::vector<std::thread> running;
@@ -809,8 +810,8 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
   if (options.clients < 1 || options.clients > 4096) {
     return Status::InvalidArgument("--clients must be between 1 and 4096");
   }
-  if (options.threads < 1 || options.threads > 256) {
-    return Status::InvalidArgument("--threads must be between 1 and 256");
+  if (options.threads < 0 || options.threads > 256) {
+    return Status::InvalidArgument("--threads must be between 0 and 256");
   }
   if (options.read_ratio < 0 || options.read_ratio > 1) {
     return Status::InvalidArgument("--read-ratio must be between 0 and 1");

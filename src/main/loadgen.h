@@ -29,8 +29,10 @@ struct LoadOptions {
   std::string table = "Vehicle";   // Default: Vehicle, indexed on VIN
   int clients = 8;                 // Default: 8 concurrent sessions/connections
   // Event-loop threads the sessions are spread over (plain HTTP; a TLS endpoint gets one
-  // thread per session through the driver). Default: 2, as pgbench -j 2 in the baseline.
-  int threads = 2;
+  // thread per session through the driver). Default: 0, one per 64 sessions: one thread keeps
+  // 32 sessions busy with half a core, and on the 2-core reference machine a second one only
+  // added scheduling delay (commit p99 8.3-9.4 ms with 2 threads, 7.0-7.7 ms with 1).
+  int threads = 0;
   // The measured phase ends after `duration`, or after `transactions` finished transactions in
   // total (committed, conflicted or failed) when `transactions` > 0.
   std::chrono::milliseconds duration{10'000};  // Default: 10 s

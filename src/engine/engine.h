@@ -46,6 +46,9 @@ struct EngineOptions {
   std::string account_id = "000000000000";
   bool sync_commits = true;              // fsync every commit group. Default: true.
   size_t max_ledgers = 5;                // QLDB's default quota of active ledgers. Default: 5.
+  // Each ledger's memtable size; its write-ahead log switches (and takes a zero-filled spare,
+  // kv/zeroed_wal.h) when the memtable fills. Default: 32 MiB. Tests lower it to switch often.
+  size_t ledger_write_buffer_bytes = size_t{32} << 20;
 };
 
 struct LedgerInfo {

@@ -132,7 +132,7 @@ class EngineImpl final : public Engine {
     r.info.deletion_protection = params.deletion_protection;
     r.info.tags = params.tags;
     FOLIO_ASSIGN_OR_RETURN(auto ledger, LedgerImpl::Open(params.name, LedgerDir(r.id), true,
-                                                         LedgerOptions{options_.sync_commits}));
+                                                         LedgerOptions{options_.sync_commits, options_.ledger_write_buffer_bytes}));
     FOLIO_TRY(PutRecord(r));
     open_[params.name] = std::move(ledger);
     records_[params.name] = r;
@@ -275,7 +275,7 @@ class EngineImpl final : public Engine {
     auto it = open_.find(std::string(name));
     if (it != open_.end()) return it->second;
     FOLIO_ASSIGN_OR_RETURN(auto ledger, LedgerImpl::Open(std::string(name), LedgerDir(r->id), false,
-                                                         LedgerOptions{options_.sync_commits}));
+                                                         LedgerOptions{options_.sync_commits, options_.ledger_write_buffer_bytes}));
     open_[std::string(name)] = ledger;
     return ledger;
   }

@@ -36,7 +36,8 @@ LedgerImpl::LedgerImpl(std::string name, std::unique_ptr<kv::Store> store,
 
 Result<std::shared_ptr<LedgerImpl>> LedgerImpl::Open(std::string name, const std::string& directory,
                                                      bool create, const LedgerOptions& options) {
-  FOLIO_ASSIGN_OR_RETURN(auto store, kv::RocksStore::Open(directory));
+  FOLIO_ASSIGN_OR_RETURN(auto store, kv::RocksStore::Open(
+                                         directory, {.write_buffer_bytes = options.write_buffer_bytes}));
   std::shared_ptr<LedgerImpl> ledger(new LedgerImpl(std::move(name), std::move(store), options));
   FOLIO_TRY(ledger->Load(create));
   ledger->committer_ = std::thread([l = ledger.get()] {

@@ -44,6 +44,7 @@ namespace folio::engine {
 
 struct LedgerOptions {
   bool sync_commits = true;
+  size_t write_buffer_bytes = size_t{32} << 20;  // the ledger store's memtable size
 };
 
 class LedgerImpl final : public Ledger, public std::enable_shared_from_this<LedgerImpl> {

@@ -68,6 +68,16 @@ struct Shared {
     std::lock_guard lock(errors_mu);
     if (first_errors.size() < 5) first_errors.insert(st.ToString());
   }
+  bool HaveVins() {
+    std::lock_guard lock(vins_mu);
+    return !vins.empty();
+  }
+  // A committed VIN of this run, chosen with `rng`; requires HaveVins().
+  std::string PickVin(std::mt19937_64& rng) {
+    std::lock_guard lock(vins_mu);
+    std::uniform_int_distribution<size_t> pick(0, vins.size() - 1);
+    return vins[pick(rng)];
+  }
   bool TakeTicket() {
     if (ticket_limit <= 0) return true;
     return tickets.fetch_add(1) < ticket_limit;
@@ -97,7 +107,7 @@ class Client {
     for (;;) {
       int phase = shared_->phase.load(std::memory_order_relaxed);
       if (phase == 3 || !shared_->TakeTicket()) return;
-      bool read = phase != 0 && is_read(rng_) && HaveVins();
+      bool read = phase != 0 && is_read(rng_) && shared_->HaveVins();
       bool ok = read ? ReadOnce(phase) : WriteOnce(phase);
       consecutive_errors = ok ? 0 : consecutive_errors + 1;
       if (consecutive_errors >= 1000) {
@@ -118,17 +128,6 @@ class Client {
   Status NewSession() {
     FOLIO_ASSIGN_OR_RETURN(session_, driver::Session::Start(client_, shared_->options->ledger));
     return Status::OK();
-  }
-
-  bool HaveVins() {
-    std::lock_guard lock(shared_->vins_mu);
-    return !shared_->vins.empty();
-  }
-
-  std::string PickVin() {
-    std::lock_guard lock(shared_->vins_mu);
-    std::uniform_int_distribution<size_t> pick(0, shared_->vins.size() - 1);
-    return shared_->vins[pick(rng_)];
   }
 
   // Counts a failed transaction (when measuring), aborts it if still open, and replaces a dead
@@ -185,7 +184,7 @@ class Client {
     if (!session_ || session_->dead()) {
       if (Status s = NewSession(); !s.ok()) return Fail(s, nullptr, phase == 2);
     }
-    std::string vin = PickVin();
+    std::string vin = shared_->PickVin(rng_);
     std::vector<Value> params;
     params.push_back(Value::String(vin));
 
@@ -373,10 +372,10 @@ class EventSession {
     phase_ = shared_->phase.load(std::memory_order_relaxed);
     if (phase_ == 3 || !shared_->TakeTicket()) return;
     std::bernoulli_distribution is_read(shared_->options->read_ratio);
-    read_ = phase_ != 0 && is_read(rng_) && HaveVins();
+    read_ = phase_ != 0 && is_read(rng_) && shared_->HaveVins();
     params_.clear();
     if (read_) {
-      vin_ = PickVin();
+      vin_ = shared_->PickVin(rng_);
       params_.push_back(Value::String(vin_));
     } else {
       uint64_t n = shared_->next_doc.fetch_add(1);
@@ -504,17 +503,6 @@ class EventSession {
       return;
     }
     Next();
-  }
-
-  bool HaveVins() {
-    std::lock_guard lock(shared_->vins_mu);
-    return !shared_->vins.empty();
-  }
-
-  std::string PickVin() {
-    std::lock_guard lock(shared_->vins_mu);
-    std::uniform_int_distribution<size_t> pick(0, shared_->vins.size() - 1);
-    return shared_->vins[pick(rng_)];
   }
 
   Shared* shared_;

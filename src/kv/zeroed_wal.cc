@@ -69,7 +69,11 @@ ZeroedWalFileSystem::ZeroedWalFileSystem(const std::shared_ptr<rocksdb::FileSyst
       dir_(std::move(dir)),
       spare_path_(dir_ + "/FOLIO-WAL-SPARE"),
       partial_path_(dir_ + "/FOLIO-WAL-SPARE.partial"),
-      options_(options) {
+      options_(options) {}
+
+void ZeroedWalFileSystem::AdoptLeftoversLocked() {
+  if (adopted_) return;
+  adopted_ = true;
   // A partial spare was interrupted; a spare of the wrong size came from other options.
   ::unlink(partial_path_.c_str());
   if (FileSize(spare_path_) == options_.spare_bytes) {
@@ -96,6 +100,7 @@ rocksdb::IOStatus ZeroedWalFileSystem::NewWritableFile(
   bool take_spare = false;
   {
     std::lock_guard lock(mu_);
+    AdoptLeftoversLocked();
     take_spare = spare_ready_;
     spare_ready_ = false;
   }

@@ -18,7 +18,8 @@
 // A spare is only prepared once the current log has received `trigger_bytes`, so databases
 // that see little write traffic (most tests, idle ledgers) never pay for one. Files: "<dir>/
 // FOLIO-WAL-SPARE" (ready, `spare_bytes` of synced zeros) and "<dir>/FOLIO-WAL-SPARE.partial"
-// (being written; removed at open). RocksDB ignores file names it does not know.
+// (being written; removed when the database opens its first log). RocksDB ignores file names it
+// does not know.
 //
 // Thread safety: as rocksdb::FileSystem (any thread); the filler thread is joined on
 // destruction, which must follow the database's close.
@@ -72,7 +73,10 @@ class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {
   uint64_t trigger_bytes() const { return options_.trigger_bytes; }
 
  private:
-  void StartFillerLocked();  // REQUIRES(mu_)
+  // Takes over the spare a previous run left, or removes leftovers, on the first log: RocksDB
+  // creates it after taking the database's lock, so another process's files are never touched.
+  void AdoptLeftoversLocked();  // REQUIRES(mu_)
+  void StartFillerLocked();     // REQUIRES(mu_)
   void Fill();               // the filler thread's body
 
   const std::string dir_;
@@ -82,6 +86,7 @@ class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {
 
   std::mutex mu_;
   std::condition_variable filler_done_;
+  bool adopted_ = false;      // GUARDED_BY(mu_)
   bool spare_ready_ = false;  // GUARDED_BY(mu_)
   bool filling_ = false;      // GUARDED_BY(mu_)
   std::thread filler_;        // GUARDED_BY(mu_)

@@ -234,6 +234,11 @@ class EventSession {
     fd_ = ::socket(address_->ai_family, address_->ai_socktype | SOCK_CLOEXEC,
                    address_->ai_protocol);
     if (fd_ < 0) return Status::IOError(fmt::format("socket: {}", std::strerror(errno)));
+    // Linux bounds a blocking connect by the send timeout.
+    auto timeout_ms = service_->config().http.timeout.count();
+    timeval tv{static_cast<time_t>(timeout_ms / 1000),
+               static_cast<suseconds_t>((timeout_ms % 1000) * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     if (::connect(fd_, address_->ai_addr, address_->ai_addrlen) != 0) {
       Status st = Status::IOError(fmt::format("cannot connect to {}: {}",
                                               service_->config().endpoint, std::strerror(errno)));
@@ -290,6 +295,16 @@ class EventSession {
 
   const Status& start_error() const { return start_error_; }
 
+  // Fails the request in flight when it has waited longer than the client's request timeout
+  // (the driver's HttpOptions::timeout) for its response.
+  void CheckDeadline(Clock::time_point now) {
+    if (step_ != Step::kIdle && fd_ >= 0 && now > deadline_) {
+      TransportFailed(fmt::format("timed out after {} ms waiting for {}",
+                                  service_->config().http.timeout.count(),
+                                  service_->config().endpoint));
+    }
+  }
+
   void OnWritable() { Flush(); }
 
   void OnReadable() {
@@ -334,6 +349,7 @@ class EventSession {
         return;
       }
     }
+    deadline_ = Clock::now() + service_->config().http.timeout;
     driver::HeaderList headers = driver::SendCommandHeaders();
     service_->Sign("POST", "/", headers, body);
     wire_.clear();
@@ -510,6 +526,7 @@ class EventSession {
   const addrinfo* address_;
   std::mt19937_64 rng_;
   int fd_ = -1;
+  Clock::time_point deadline_;  // for the response to the request in flight
   std::string wire_;   // the request being sent
   size_t sent_ = 0;    // bytes of wire_ sent
   std::string input_;  // received bytes the reader has not consumed
@@ -569,6 +586,7 @@ void RunEventLoop(std::span<EventSession* const> sessions, EventSession::Mode mo
     watch(i);
   }
   epoll_event events[64];
+  auto next_deadline_check = Clock::now();
   while (std::any_of(sessions.begin(), sessions.end(), [](auto* s) { return !s->idle(); })) {
     int n = ::epoll_wait(ep, events, 64, 100);
     for (int k = 0; k < n; ++k) {
@@ -576,6 +594,13 @@ void RunEventLoop(std::span<EventSession* const> sessions, EventSession::Mode mo
       if (events[k].events & EPOLLOUT) sessions[i]->OnWritable();
       if (events[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) sessions[i]->OnReadable();
       watch(i);
+    }
+    if (auto now = Clock::now(); now >= next_deadline_check) {
+      for (size_t i = 0; i < sessions.size(); ++i) {
+        sessions[i]->CheckDeadline(now);
+        watch(i);
+      }
+      next_deadline_check = now + std::chrono::milliseconds(100);
     }
   }
   ::close(ep);

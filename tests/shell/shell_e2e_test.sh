@@ -127,6 +127,24 @@ expect "bench wrong credentials" 1 "UnrecognizedClientException" \
   -- "$FOLIO" bench --endpoint "$EP" --access-key X --secret-key Y --clients 2 --duration 1
 expect "bench no server" 1 "cannot connect" \
   -- "$FOLIO" bench --endpoint http://127.0.0.1:1 --clients 2 --duration 1
+# A server that accepts connections and never answers: the request timeout ends the run.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+held = []
+s.settimeout(0.2)
+end = time.time() + 20
+while time.time() < end:
+    try: held.append(s.accept()[0])
+    except socket.timeout: pass
+' >"$TMP/silent.port" &
+SILENT_PID=$!
+for _ in $(seq 1 100); do [ -s "$TMP/silent.port" ] && break; sleep 0.05; done
+expect "bench request timeout" 1 "timed out after 1000 ms" \
+  -- "$FOLIO" bench --endpoint "http://127.0.0.1:$(cat "$TMP/silent.port")" --no-create \
+  --access-key X --secret-key Y --clients 2 --duration 1 --timeout 1
+kill "$SILENT_PID" 2>/dev/null; wait "$SILENT_PID" 2>/dev/null
 
 # ---- folio ledger ----
 LG=(--endpoint "$EP" --data-dir "$TMP/data")

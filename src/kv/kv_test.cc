@@ -283,6 +283,27 @@ constexpr uint64_t kWalTestSpareBytes = kWalTestBufferBytes + kWalTestBufferByte
 std::string WalTestKey(int i) { return "key" + std::to_string(1000000 + i); }
 std::string WalTestValue(int i) { return std::string(1000, static_cast<char>('a' + i % 26)); }
 
+// The newest write-ahead log's size (0 when there is none).
+uint64_t NewestLogSize(const std::string& dir) {
+  std::filesystem::path newest;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".log" && e.path().filename() > newest.filename()) {
+      newest = e.path();
+    }
+  }
+  return newest.empty() ? 0 : std::filesystem::file_size(newest);
+}
+
+// Waits until the spare is ready or a log already took it.
+void WaitForSpareOrSwitch(const std::string& dir) {
+  for (int waited_ms = 0; !std::filesystem::exists(dir + "/FOLIO-WAL-SPARE") &&
+                          NewestLogSize(dir) != kWalTestSpareBytes;
+       waited_ms += 10) {
+    ASSERT_LT(waited_ms, 60000) << "no spare log was prepared";
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 // Runs only as the child of ZeroedWalTest (the variable names its directory): writes synced
 // single-key batches until the spare is prepared, switches to a new log (which takes the spare),
 // writes 300 more, records how many writes were acknowledged and exits without closing.
@@ -298,19 +319,42 @@ TEST(ZeroedWalChild, WriteThenDie) {
     ASSERT_TRUE((*store)->Write(b, {.sync = true}).ok());
     ++acked;
   };
-  // 200 KB passes the spare's trigger (1/8 of the spare) and stays below a memtable switch.
+  // 200 KB passes the spare's trigger (1/8 of the spare) and stays below a memtable switch;
+  // the first write after the spare is ready moves the store to it.
   for (int i = 0; i < 200; ++i) put();
-  std::string spare = std::string(dir) + "/FOLIO-WAL-SPARE";
-  for (int waited_ms = 0; !std::filesystem::exists(spare); waited_ms += 10) {
-    ASSERT_LT(waited_ms, 60000) << "no spare log was prepared";
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ASSERT_TRUE((*store)->Flush().ok());
-  ASSERT_FALSE(std::filesystem::exists(spare)) << "the new log did not take the spare";
+  WaitForSpareOrSwitch(dir);
+  put();
+  ASSERT_EQ(NewestLogSize(dir), kWalTestSpareBytes) << "the store did not move to the spare";
   for (int i = 0; i < 300; ++i) put();
   std::ofstream(std::string(dir) + ".acked") << acked;
   std::fflush(nullptr);
   ::_exit(0);  // no close: the newest log keeps its zero tail
+}
+
+// A new database's first log is an ordinary file; once it is busy and a spare is ready, the
+// store moves to the spare without waiting for the memtable to fill.
+TEST(ZeroedWalTest, FirstBusyLogMovesToASpare) {
+  std::string dir = TempDir("zeroed_wal_first");
+  {
+    auto store = RocksStore::Open(dir, {.write_buffer_bytes = kWalTestBufferBytes});
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    int written = 0;
+    auto put = [&] {
+      WriteBatch b;
+      b.Put(WalTestKey(written), WalTestValue(written));
+      ASSERT_TRUE((*store)->Write(b, {.sync = true}).ok());
+      ++written;
+    };
+    put();
+    EXPECT_LT(NewestLogSize(dir), kWalTestSpareBytes) << "the first log is an ordinary file";
+    for (int i = 0; i < 200; ++i) put();  // past the trigger, below a memtable switch
+    WaitForSpareOrSwitch(dir);
+    put();  // the first write after the spare is ready switches logs (if none did already)
+    EXPECT_EQ(NewestLogSize(dir), kWalTestSpareBytes) << "the store did not move to the spare";
+    for (int i = 0; i < 50; ++i) put();
+    for (int i = 0; i < written; ++i) ASSERT_EQ(*(*store)->Get(WalTestKey(i)), WalTestValue(i));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ZeroedWalTest, RecoversEveryAcknowledgedWriteFromLogsWithAZeroTail) {

@@ -240,7 +240,17 @@ Status RocksStore::Write(const WriteBatch& batch, const WriteOptions& options) {
   rocksdb::WriteOptions wo;
   wo.sync = options.sync;
   wo.disableWAL = false;
-  return FromRocks(impl_->db->Write(wo, &wb), "write");
+  FOLIO_TRY(FromRocks(impl_->db->Write(wo, &wb), "write"));
+  if (impl_->wal_fs && impl_->wal_fs->TakeLogSwitchRequest()) {
+    // A busy database's first log is an ordinary file and a spare is ready: switch the
+    // memtable (and with it the log, which takes the spare) now; the small memtable is flushed
+    // in the background. Best effort: a failure only leaves the current log in use.
+    rocksdb::FlushOptions fo;
+    fo.wait = false;
+    fo.allow_write_stall = true;
+    impl_->db->Flush(fo).PermitUncheckedError();
+  }
+  return Status::OK();
 }
 
 Status RocksStore::Flush() {

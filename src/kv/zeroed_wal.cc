@@ -116,10 +116,16 @@ rocksdb::IOStatus ZeroedWalFileSystem::NewWritableFile(
       ::unlink(spare_path_.c_str());
     }
   }
-  if (!take_spare || !s.ok()) {
+  bool on_spare = take_spare && s.ok();
+  if (!on_spare) {
     s = target()->NewWritableFile(fname, file_opts, &file, dbg);
     if (!s.ok()) return s;
   }
+  {
+    std::lock_guard lock(mu_);
+    log_on_spare_ = on_spare;
+  }
+  switch_wanted_ = false;
   *result = std::make_unique<LogFile>(std::move(file), this);
   return s;
 }
@@ -173,6 +179,9 @@ void ZeroedWalFileSystem::Fill() {
   if (ok) {
     spare_ready_ = true;
     ++spares_prepared_;
+    // The filler starts only when the current log is busy; if that log is an ordinary file,
+    // ask the store to move on to the spare now rather than when the memtable fills.
+    if (!log_on_spare_) switch_wanted_ = true;
   }
   filler_done_.notify_all();
 }

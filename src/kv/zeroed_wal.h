@@ -61,6 +61,11 @@ class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override;
 
+  // True once after a spare became ready while the current log is an ordinary file that is
+  // already busy (a new database's first log): the store then switches logs early, so that a
+  // busy database does not write a whole memtable's worth of log the slow way. Cheap to poll.
+  bool TakeLogSwitchRequest() { return switch_wanted_.exchange(false, std::memory_order_relaxed); }
+
   // Counters for tests and diagnostics.
   uint64_t logs_on_spares() const { return logs_on_spares_.load(); }
   uint64_t spares_prepared() const { return spares_prepared_.load(); }
@@ -87,6 +92,8 @@ class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {
   std::mutex mu_;
   std::condition_variable filler_done_;
   bool adopted_ = false;      // GUARDED_BY(mu_)
+  bool log_on_spare_ = false; // GUARDED_BY(mu_): the current log was a spare
+  std::atomic<bool> switch_wanted_{false};
   bool spare_ready_ = false;  // GUARDED_BY(mu_)
   bool filling_ = false;      // GUARDED_BY(mu_)
   std::thread filler_;        // GUARDED_BY(mu_)

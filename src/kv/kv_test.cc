@@ -283,6 +283,13 @@ constexpr uint64_t kWalTestSpareBytes = kWalTestBufferBytes + kWalTestBufferByte
 std::string WalTestKey(int i) { return "key" + std::to_string(1000000 + i); }
 std::string WalTestValue(int i) { return std::string(1000, static_cast<char>('a' + i % 26)); }
 
+// Writes test key `i` in its own synced batch.
+void PutSynced(Store& store, int i) {
+  WriteBatch b;
+  b.Put(WalTestKey(i), WalTestValue(i));
+  ASSERT_TRUE(store.Write(b, {.sync = true}).ok());
+}
+
 // The newest write-ahead log's size (0 when there is none).
 uint64_t NewestLogSize(const std::string& dir) {
   std::filesystem::path newest;
@@ -305,20 +312,15 @@ void WaitForSpareOrSwitch(const std::string& dir) {
 }
 
 // Runs only as the child of ZeroedWalTest (the variable names its directory): writes synced
-// single-key batches until the spare is prepared, switches to a new log (which takes the spare),
-// writes 300 more, records how many writes were acknowledged and exits without closing.
+// single-key batches until the store has moved to a spare-backed log, writes 300 more, records
+// how many writes were acknowledged and exits without closing.
 TEST(ZeroedWalChild, WriteThenDie) {
   const char* dir = std::getenv(kWalChildDirEnv);
   if (dir == nullptr) GTEST_SKIP() << "runs as ZeroedWalTest's child process";
   auto store = RocksStore::Open(dir, {.write_buffer_bytes = kWalTestBufferBytes});
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   int acked = 0;
-  auto put = [&] {
-    WriteBatch b;
-    b.Put(WalTestKey(acked), WalTestValue(acked));
-    ASSERT_TRUE((*store)->Write(b, {.sync = true}).ok());
-    ++acked;
-  };
+  auto put = [&] { PutSynced(**store, acked++); };
   // 200 KB passes the spare's trigger (1/8 of the spare) and stays below a memtable switch;
   // the first write after the spare is ready moves the store to it.
   for (int i = 0; i < 200; ++i) put();
@@ -339,12 +341,7 @@ TEST(ZeroedWalTest, FirstBusyLogMovesToASpare) {
     auto store = RocksStore::Open(dir, {.write_buffer_bytes = kWalTestBufferBytes});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     int written = 0;
-    auto put = [&] {
-      WriteBatch b;
-      b.Put(WalTestKey(written), WalTestValue(written));
-      ASSERT_TRUE((*store)->Write(b, {.sync = true}).ok());
-      ++written;
-    };
+    auto put = [&] { PutSynced(**store, written++); };
     put();
     EXPECT_LT(NewestLogSize(dir), kWalTestSpareBytes) << "the first log is an ordinary file";
     for (int i = 0; i < 200; ++i) put();  // past the trigger, below a memtable switch
@@ -413,12 +410,7 @@ TEST(ZeroedWalTest, RecoversEveryAcknowledgedWriteFromLogsWithAZeroTail) {
     if (round == 0) {
       // The recovered database keeps accepting writes; the second round reads them back
       // after a clean close.
-      for (int i = 0; i < 50; ++i) {
-        WriteBatch b;
-        b.Put(WalTestKey(acked), WalTestValue(acked));
-        ASSERT_TRUE((*store)->Write(b, {.sync = true}).ok());
-        ++acked;
-      }
+      for (int i = 0; i < 50; ++i) PutSynced(**store, acked++);
     }
   }
   std::filesystem::remove_all(dir);

@@ -52,6 +52,8 @@ struct Shared {
   const LoadOptions* options = nullptr;
   std::string run_id;  // VIN prefix unique to this run
   std::atomic<uint64_t> next_doc{0};
+  std::string insert_statement;  // INSERT INTO <table> ?
+  std::string select_statement;  // SELECT * FROM <table> WHERE VIN = ?
 
   // Phases: 0 = preload (tickets), 1 = warmup, 2 = measure, 3 = stop.
   std::atomic<int> phase{0};
@@ -82,11 +84,41 @@ struct Shared {
     if (ticket_limit <= 0) return true;
     return tickets.fetch_add(1) < ticket_limit;
   }
+  // The next document to insert and its new VIN.
+  Value NextDocument(std::string* vin) {
+    uint64_t n = next_doc.fetch_add(1);
+    *vin = fmt::format("{}{:08}", run_id, n);
+    return bench::VehicleDocument(*vin, n);
+  }
+  // Whether a transaction started in `started_phase` and finishing now is measured: both ends
+  // inside the measured phase.
+  bool Measured(int started_phase) const {
+    return started_phase == 2 && phase.load(std::memory_order_relaxed) == 2;
+  }
 };
 
 struct ClientResult {
   int64_t commits = 0, reads = 0, occ = 0, errors = 0, digest_checked = 0;
   std::vector<int64_t> commit_us, write_us, read_us;
+
+  // A committed write whose CommitTransaction was sent at `commit_sent`.
+  void AddWrite(Clock::time_point start, Clock::time_point commit_sent, Clock::time_point end) {
+    ++commits;
+    ++digest_checked;
+    commit_us.push_back(MicrosBetween(commit_sent, end));
+    write_us.push_back(MicrosBetween(start, end));
+  }
+  void AddRead(Clock::time_point start, Clock::time_point end) {
+    ++reads;
+    read_us.push_back(MicrosBetween(start, end));
+  }
+  void AddFailure(const Status& st) {
+    if (st.code() == StatusCode::kConflict) {
+      ++occ;
+    } else {
+      ++errors;
+    }
+  }
 };
 
 class Client {
@@ -133,13 +165,7 @@ class Client {
   // Counts a failed transaction (when measuring), aborts it if still open, and replaces a dead
   // session. Returns false.
   bool Fail(const Status& st, driver::Transaction* txn, bool measured) {
-    if (measured) {
-      if (st.code() == StatusCode::kConflict) {
-        ++result_.occ;
-      } else {
-        ++result_.errors;
-      }
-    }
+    if (measured) result_.AddFailure(st);
     if (st.code() != StatusCode::kConflict) shared_->NoteError(st);
     if (txn != nullptr && !txn->closed() && !session_->dead()) (void)txn->Abort();
     if (session_->dead()) {
@@ -152,15 +178,14 @@ class Client {
     if (!session_ || session_->dead()) {
       if (Status s = NewSession(); !s.ok()) return Fail(s, nullptr, phase == 2);
     }
-    uint64_t n = shared_->next_doc.fetch_add(1);
-    std::string vin = fmt::format("{}{:08}", shared_->run_id, n);
+    std::string vin;
     std::vector<Value> params;
-    params.push_back(bench::VehicleDocument(vin, n));
+    params.push_back(shared_->NextDocument(&vin));
 
     auto t0 = Clock::now();
     auto txn = session_->StartTransaction();
     if (!txn.ok()) return Fail(txn.status(), nullptr, phase == 2);
-    auto inserted = (*txn)->Execute(insert_, std::move(params));
+    auto inserted = (*txn)->Execute(shared_->insert_statement, std::move(params));
     if (!inserted.ok()) return Fail(inserted.status(), txn->get(), phase == 2);
     auto t1 = Clock::now();
     Status committed = (*txn)->Commit();
@@ -171,12 +196,7 @@ class Client {
       shared_->vins.push_back(std::move(vin));
     }
     // Count only transactions that both started and finished inside the measured phase.
-    if (phase == 2 && shared_->phase.load(std::memory_order_relaxed) == 2) {
-      ++result_.commits;
-      ++result_.digest_checked;
-      result_.commit_us.push_back(MicrosBetween(t1, t2));
-      result_.write_us.push_back(MicrosBetween(t0, t2));
-    }
+    if (shared_->Measured(phase)) result_.AddWrite(t0, t1, t2);
     return true;
   }
 
@@ -191,7 +211,7 @@ class Client {
     auto t0 = Clock::now();
     auto txn = session_->StartTransaction();
     if (!txn.ok()) return Fail(txn.status(), nullptr, phase == 2);
-    auto rows = (*txn)->Execute(select_, std::move(params));
+    auto rows = (*txn)->Execute(shared_->select_statement, std::move(params));
     if (!rows.ok()) return Fail(rows.status(), txn->get(), phase == 2);
     if (rows->values.size() != 1) {
       return Fail(Status::Internal(fmt::format("SELECT by VIN {} returned {} documents, want 1",
@@ -201,10 +221,7 @@ class Client {
     Status committed = (*txn)->Commit();
     auto t1 = Clock::now();
     if (!committed.ok()) return Fail(committed, txn->get(), phase == 2);
-    if (phase == 2 && shared_->phase.load(std::memory_order_relaxed) == 2) {
-      ++result_.reads;
-      result_.read_us.push_back(MicrosBetween(t0, t1));
-    }
+    if (shared_->Measured(phase)) result_.AddRead(t0, t1);
     return true;
   }
 
@@ -212,8 +229,6 @@ class Client {
   std::mt19937_64 rng_;
   std::shared_ptr<driver::SessionClient> client_;
   std::unique_ptr<driver::Session> session_;
-  std::string insert_ = "INSERT INTO " + shared_->options->table + " ?";
-  std::string select_ = "SELECT * FROM " + shared_->options->table + " WHERE VIN = ?";
   ClientResult result_;
 };
 
@@ -394,9 +409,7 @@ class EventSession {
       vin_ = shared_->PickVin(rng_);
       params_.push_back(Value::String(vin_));
     } else {
-      uint64_t n = shared_->next_doc.fetch_add(1);
-      vin_ = fmt::format("{}{:08}", shared_->run_id, n);
-      params_.push_back(bench::VehicleDocument(vin_, n));
+      params_.push_back(shared_->NextDocument(&vin_));
     }
     t0_ = Clock::now();
     Send(Step::kStartTransaction, driver::StartTransactionRequest(token_));
@@ -424,7 +437,8 @@ class EventSession {
         if (!id.ok()) return Failed(id.status());
         txn_id_ = std::move(*id);
         digest_.emplace(txn_id_);
-        const std::string& statement = read_ ? select_ : insert_;
+        const std::string& statement =
+            read_ ? shared_->select_statement : shared_->insert_statement;
         if (Status st = digest_->AddStatement(statement, params_); !st.ok()) return Failed(st);
         Send(Step::kExecute,
              driver::ExecuteStatementRequest(token_, txn_id_, statement, params_));
@@ -473,15 +487,11 @@ class EventSession {
       shared_->vins.push_back(vin_);
     }
     // Count only transactions that both started and finished inside the measured phase.
-    if (phase_ != 2 || shared_->phase.load(std::memory_order_relaxed) != 2) return;
+    if (!shared_->Measured(phase_)) return;
     if (read_) {
-      ++result_.reads;
-      result_.read_us.push_back(MicrosBetween(t0_, t2));
+      result_.AddRead(t0_, t2);
     } else {
-      ++result_.commits;
-      ++result_.digest_checked;
-      result_.commit_us.push_back(MicrosBetween(t1_, t2));
-      result_.write_us.push_back(MicrosBetween(t0_, t2));
+      result_.AddWrite(t0_, t1_, t2);
     }
   }
 
@@ -500,11 +510,7 @@ class EventSession {
     }
     bool in_transaction = failed_step == Step::kExecute || failed_step == Step::kCommit;
     if (failed_step != Step::kStartSession && failed_step != Step::kAbort && phase_ == 2) {
-      if (st.code() == StatusCode::kConflict) {
-        ++result_.occ;
-      } else {
-        ++result_.errors;
-      }
+      result_.AddFailure(st);
     }
     if (st.code() != StatusCode::kConflict) shared_->NoteError(st);
     if (++consecutive_errors_ == 1000) {
@@ -545,8 +551,6 @@ class EventSession {
   std::string txn_id_;
   std::optional<driver::CommitDigestBuilder> digest_;
   Clock::time_point t0_, t1_;
-  std::string insert_ = "INSERT INTO " + shared_->options->table + " ?";
-  std::string select_ = "SELECT * FROM " + shared_->options->table + " WHERE VIN = ?";
   ClientResult result_;
 };
 
@@ -842,6 +846,8 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
   Shared shared;
   shared.options = &options;
   shared.run_id = fmt::format("VIN{:08X}-", static_cast<uint32_t>(seeder()));
+  shared.insert_statement = "INSERT INTO " + options.table + " ?";
+  shared.select_statement = "SELECT * FROM " + options.table + " WHERE VIN = ?";
 
   FOLIO_ASSIGN_OR_RETURN(driver::Endpoint endpoint, driver::ParseEndpoint(options.service.endpoint));
   std::unique_ptr<Fleet> fleet;

@@ -66,9 +66,8 @@ class LogFile final : public rocksdb::FSWritableFileOwnerWrapper {
 ZeroedWalFileSystem::ZeroedWalFileSystem(const std::shared_ptr<rocksdb::FileSystem>& target,
                                          std::string dir, ZeroedWalOptions options)
     : FileSystemWrapper(target),
-      dir_(std::move(dir)),
-      spare_path_(dir_ + "/FOLIO-WAL-SPARE"),
-      partial_path_(dir_ + "/FOLIO-WAL-SPARE.partial"),
+      spare_path_(dir + "/FOLIO-WAL-SPARE"),
+      partial_path_(dir + "/FOLIO-WAL-SPARE.partial"),
       options_(options) {}
 
 void ZeroedWalFileSystem::AdoptLeftoversLocked() {
@@ -110,11 +109,7 @@ rocksdb::IOStatus ZeroedWalFileSystem::NewWritableFile(
     // Renames the spare to `fname` and opens it without truncation: RocksDB's appends then
     // overwrite the zeros from offset 0.
     s = target()->ReuseWritableFile(fname, spare_path_, file_opts, &file, dbg);
-    if (s.ok()) {
-      ++logs_on_spares_;
-    } else {
-      ::unlink(spare_path_.c_str());
-    }
+    if (!s.ok()) ::unlink(spare_path_.c_str());
   }
   bool on_spare = take_spare && s.ok();
   if (!on_spare) {
@@ -140,11 +135,6 @@ void ZeroedWalFileSystem::StartFillerLocked() {
   if (filler_.joinable()) filler_.join();  // finished: filling_ is false
   filling_ = true;
   filler_ = std::thread([this] { Fill(); });
-}
-
-void ZeroedWalFileSystem::WaitForFiller() {
-  std::unique_lock lock(mu_);
-  filler_done_.wait(lock, [this] { return !filling_; });
 }
 
 void ZeroedWalFileSystem::Fill() {
@@ -178,12 +168,10 @@ void ZeroedWalFileSystem::Fill() {
   filling_ = false;
   if (ok) {
     spare_ready_ = true;
-    ++spares_prepared_;
     // The filler starts only when the current log is busy; if that log is an ordinary file,
     // ask the store to move on to the spare now rather than when the memtable fills.
     if (!log_on_spare_) switch_wanted_ = true;
   }
-  filler_done_.notify_all();
 }
 
 }  // namespace folio::kv

@@ -28,7 +28,6 @@
 #include <rocksdb/file_system.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -66,12 +65,6 @@ class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {
   // busy database does not write a whole memtable's worth of log the slow way. Cheap to poll.
   bool TakeLogSwitchRequest() { return switch_wanted_.exchange(false, std::memory_order_relaxed); }
 
-  // Counters for tests and diagnostics.
-  uint64_t logs_on_spares() const { return logs_on_spares_.load(); }
-  uint64_t spares_prepared() const { return spares_prepared_.load(); }
-  // Blocks until no spare is being written (tests).
-  void WaitForFiller();
-
   // A log's file calls this once when it has received trigger_bytes: prepares the next spare
   // unless one is ready or being written.
   void LogIsBusy();
@@ -82,15 +75,13 @@ class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {
   // creates it after taking the database's lock, so another process's files are never touched.
   void AdoptLeftoversLocked();  // REQUIRES(mu_)
   void StartFillerLocked();     // REQUIRES(mu_)
-  void Fill();               // the filler thread's body
+  void Fill();                  // the filler thread's body
 
-  const std::string dir_;
   const std::string spare_path_;
   const std::string partial_path_;
   const ZeroedWalOptions options_;
 
   std::mutex mu_;
-  std::condition_variable filler_done_;
   bool adopted_ = false;      // GUARDED_BY(mu_)
   bool log_on_spare_ = false; // GUARDED_BY(mu_): the current log was a spare
   std::atomic<bool> switch_wanted_{false};
@@ -98,8 +89,6 @@ class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {
   bool filling_ = false;      // GUARDED_BY(mu_)
   std::thread filler_;        // GUARDED_BY(mu_)
   std::atomic<bool> stopping_{false};
-  std::atomic<uint64_t> logs_on_spares_{0};
-  std::atomic<uint64_t> spares_prepared_{0};
 };
 
 }  // namespace folio::kv

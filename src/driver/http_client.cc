@@ -159,7 +159,11 @@ class TimedSocket {
 // Beast's intermediate message.
 class ResponseParser : public http::basic_parser<false> {
  public:
-  explicit ResponseParser(HttpResponse& out) : out_(out) {}
+  // With the client's limits on the response's size.
+  explicit ResponseParser(HttpResponse& out) : out_(out) {
+    body_limit(kMaxResponseBytes);
+    header_limit(64 * 1024);
+  }
 
  private:
   void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
@@ -420,8 +424,6 @@ struct HttpClient::Impl {
     boost::system::error_code ec;
     HttpResponse out;
     ResponseParser parser(out);
-    parser.body_limit(kMaxResponseBytes);
-    parser.header_limit(64 * 1024);
     size_t before = c.buffer.size();
     if (c.tls) {
       c.lowest().expires_after(options.timeout);
@@ -461,8 +463,6 @@ struct HttpResponseReader::Impl {
   void Reset() {
     out = {};
     parser.emplace(out);
-    parser->body_limit(kMaxResponseBytes);
-    parser->header_limit(64 * 1024);
     parser->eager(true);
   }
 };

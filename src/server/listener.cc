@@ -1,30 +1,29 @@
 #include "server/listener.h"
 
 #include <fcntl.h>
-#include <pthread.h>
+#include <fmt/format.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstring>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "common/random.h"
 #include "protocol/control_api.h"
@@ -164,8 +163,7 @@ namespace {
 constexpr size_t kReadBufferBytes = 16 * 1024;
 
 template <class Stream>
-class Connection : public ConnectionBase,
-                   public std::enable_shared_from_this<Connection<Stream>> {
+class Connection : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream>> {
  public:
   Connection(HttpServer::Impl* server, Stream stream)
       : server_(server), stream_(std::move(stream)) {
@@ -220,10 +218,9 @@ class Connection : public ConnectionBase,
     beast::get_lowest_layer(stream_).expires_after(first_ ? server_->options.read_timeout
                                                           : server_->options.idle_timeout);
     first_ = false;
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -243,9 +240,9 @@ class Connection : public ConnectionBase,
       drain_ = true;
       bool too_large = ec == http::error::body_limit;
       protocol::WireError e =
-          too_large ? protocol::RequestTooLarge(
-                          "The request body exceeds the limit of " +
-                          std::to_string(server_->options.max_body_bytes) + " bytes")
+          too_large ? protocol::RequestTooLarge("The request body exceeds the limit of " +
+                                                std::to_string(server_->options.max_body_bytes) +
+                                                " bytes")
                     : protocol::WireError{"BadRequestException", 400,
                                           "Malformed HTTP request: " + ec.message(), ""};
       response.status = e.http_status;
@@ -327,18 +324,12 @@ class Connection : public ConnectionBase,
   }
 
   void Write(HttpResponse response, const std::string& request_id) {
-    res_ = {};
-    res_.version(version_);
-    res_.result(static_cast<http::status>(response.status));
-    for (auto& [k, v] : response.headers) res_.set(k, v);
-    res_.set(http::field::server, "folio");
-    res_.body() = std::move(response.body);
-    res_.keep_alive(keep_alive_);
-    res_.prepare_payload();
+    const bool has_body = SerializeHead(response);
+    body_ = has_body ? std::move(response.body) : std::string();
     if (server_->options.log_requests) {
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                            start_)
-                      .count();
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+              .count();
       LogLine(fmt::format(
           "ts={} level=info msg=request request_id={} remote={} method={} path={} op={} "
           "status={} error={} duration_ms={:.3f}",
@@ -346,19 +337,46 @@ class Connection : public ConnectionBase,
           response.error_type.empty() ? "-" : response.error_type, ms));
     }
     beast::get_lowest_layer(stream_).expires_after(server_->options.read_timeout);
-    http::async_write(stream_, res_,
-                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                        self->busy_ = false;
-                        if (!ec && self->drain_) {
-                          self->LingerClose();
-                          return;
-                        }
-                        if (ec || !self->keep_alive_) {
-                          self->Close();
-                          return;
-                        }
-                        self->Read();
-                      });
+    const std::array<net::const_buffer, 2> message{net::buffer(head_), net::buffer(body_)};
+    net::async_write(stream_, message,
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       self->busy_ = false;
+                       if (!ec && self->drain_) {
+                         self->LingerClose();
+                         return;
+                       }
+                       if (ec || !self->keep_alive_) {
+                         self->Close();
+                         return;
+                       }
+                       self->Read();
+                     });
+  }
+
+  // The status line and headers of `response` into head_, with Server, Content-Length and the
+  // Connection header the request's HTTP version needs (as Beast's keep_alive() writes it).
+  // The body goes out from body_ in the same gather write: one send per response, no copy.
+  // Returns whether the response may carry its body.
+  bool SerializeHead(const HttpResponse& response) {
+    head_.clear();
+    const auto status = static_cast<http::status>(response.status);
+    head_.append(version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    head_.append(std::to_string(response.status)).push_back(' ');
+    const beast::string_view reason = http::obsolete_reason(status);
+    head_.append(reason.data(), reason.size()).append("\r\n");
+    for (const auto& [name, value] : response.headers) {
+      head_.append(name).append(": ").append(value).append("\r\n");
+    }
+    head_.append("Server: folio\r\n");
+    // 1xx, 204 and 304 responses carry no body and no length (RFC 9110 8.6).
+    const bool bodyless = response.status < 200 || status == http::status::no_content ||
+                          status == http::status::not_modified;
+    if (!bodyless)
+      head_.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
+    if (version_ == 10 && keep_alive_) head_.append("Connection: keep-alive\r\n");
+    if (version_ != 10 && !keep_alive_) head_.append("Connection: close\r\n");
+    head_.append("\r\n");
+    return !bodyless;
   }
 
   // After answering a request whose body we refused, stop sending and discard what the client
@@ -378,8 +396,7 @@ class Connection : public ConnectionBase,
     }
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
     beast::get_lowest_layer(stream_).async_read_some(
-        net::buffer(drain_buf_),
-        [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+        net::buffer(drain_buf_), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
           self->drained_ += n;
           if (ec) {
             self->Close();
@@ -402,7 +419,8 @@ class Connection : public ConnectionBase,
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> res_;
+  std::string head_;  // the response being written: status line and headers
+  std::string body_;  // and its body
   std::string remote_ = "-";
   std::string method_, target_;
   unsigned version_ = 11;
@@ -429,12 +447,13 @@ void HttpServer::Impl::Accept() {
     socket.set_option(tcp::no_delay(true), ec);
     if (tls) {
       auto c = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
-          this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl_ctx));
+          this,
+          beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl_ctx));
       Register(c);
       c->Start();
     } else {
-      auto c = std::make_shared<Connection<beast::tcp_stream>>(this,
-                                                               beast::tcp_stream(std::move(socket)));
+      auto c = std::make_shared<Connection<beast::tcp_stream>>(
+          this, beast::tcp_stream(std::move(socket)));
       Register(c);
       c->Start();
     }

@@ -50,9 +50,7 @@ class GatedTransaction : public engine::Transaction {
   GatedTransaction(std::unique_ptr<engine::Transaction> inner, CommitGate* gate)
       : inner_(std::move(inner)), gate_(gate) {}
   const std::string& id() const override { return inner_->id(); }
-  std::chrono::steady_clock::time_point started_at() const override {
-    return inner_->started_at();
-  }
+  std::chrono::steady_clock::time_point started_at() const override { return inner_->started_at(); }
   Result<engine::StatementResult> Execute(std::string_view statement,
                                           std::span<const ion::Value> parameters) override {
     return inner_->Execute(statement, parameters);
@@ -184,6 +182,64 @@ class ListenerTest : public ::testing::Test {
   std::unique_ptr<HttpServer> server_;
   std::thread runner_;
 };
+
+// Sends `request` (raw bytes) on `socket` and parses one response.
+http::response<http::string_body> Exchange(tcp::socket& socket, beast::flat_buffer& buffer,
+                                           const std::string& request) {
+  net::write(socket, net::buffer(request));
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  return res;
+}
+
+std::string RawRequest(std::string_view version, std::string_view connection) {
+  const std::string body = R"({"StartSession":{"LedgerName":"default"}})";
+  std::string r = "POST / " + std::string(version) + "\r\nHost: 127.0.0.1\r\n";
+  r += "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: QLDBSession.SendCommand\r\n";
+  if (!connection.empty()) r += "Connection: " + std::string(connection) + "\r\n";
+  return r + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+TEST_F(ListenerTest, ResponsesCarryLengthServerAndTheConnectionHeaderTheVersionNeeds) {
+  StartServer(/*io_threads=*/1, /*handler_threads=*/0);
+  net::io_context ioc;
+  beast::flat_buffer buffer;
+  {
+    // HTTP/1.1: persistent by default, so no Connection header; two requests on one connection.
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+    for (int i = 0; i < 2; ++i) {
+      auto res = Exchange(socket, buffer, RawRequest("HTTP/1.1", ""));
+      EXPECT_EQ(res.result_int(), 200);
+      EXPECT_EQ(res.version(), 11);
+      EXPECT_EQ(res[http::field::server], "folio");
+      EXPECT_EQ(res[http::field::content_length], std::to_string(res.body().size()));
+      EXPECT_EQ(res.count(http::field::connection), 0u);
+      EXPECT_EQ(res.count("x-amzn-RequestId"), 1u);
+      EXPECT_NE(res.body().find("SessionToken"), std::string::npos) << res.body();
+      EXPECT_TRUE(res.keep_alive());
+    }
+    // Asked to close: answered with Connection: close, then the server closes.
+    auto res = Exchange(socket, buffer, RawRequest("HTTP/1.1", "close"));
+    EXPECT_EQ(res[http::field::connection], "close");
+    beast::error_code ec;
+    http::response<http::string_body> none;
+    http::read(socket, buffer, none, ec);
+    EXPECT_EQ(ec, http::error::end_of_stream);
+  }
+  {
+    // HTTP/1.0 asking for keep-alive: answered in 1.0 with Connection: keep-alive, and served.
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+    for (int i = 0; i < 2; ++i) {
+      auto res = Exchange(socket, buffer, RawRequest("HTTP/1.0", "keep-alive"));
+      EXPECT_EQ(res.result_int(), 200);
+      EXPECT_EQ(res.version(), 10);
+      EXPECT_EQ(res[http::field::connection], "keep-alive");
+      EXPECT_EQ(res[http::field::content_length], std::to_string(res.body().size()));
+    }
+  }
+}
 
 TEST(RequestIdTest, IsAUniqueVersion4Uuid) {
   std::set<std::string> seen;

@@ -8,6 +8,7 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/perf_level.h>
+#include <rocksdb/rate_limiter.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
@@ -128,6 +129,23 @@ std::shared_ptr<rocksdb::Cache> SharedBlockCache(size_t bytes) {
   return cache;
 }
 
+// One limiter per budget, shared like the block cache: the stores of a process share a disk.
+std::shared_ptr<rocksdb::RateLimiter> SharedBackgroundWriteLimiter(uint64_t bytes_per_sec) {
+  static std::mutex mu;
+  static std::map<uint64_t, std::weak_ptr<rocksdb::RateLimiter>> limiters;
+  std::lock_guard lock(mu);
+  std::shared_ptr<rocksdb::RateLimiter> limiter = limiters[bytes_per_sec].lock();
+  if (!limiter) {
+    constexpr int64_t kRefillPeriodMicros = 1000;  // grants of 1 ms: small device bursts
+    constexpr int32_t kFairness = 10;              // RocksDB's default low/high priority split
+    limiter.reset(rocksdb::NewGenericRateLimiter(static_cast<int64_t>(bytes_per_sec),
+                                                 kRefillPeriodMicros, kFairness,
+                                                 rocksdb::RateLimiter::Mode::kWritesOnly));
+    limiters[bytes_per_sec] = limiter;
+  }
+  return limiter;
+}
+
 // RocksDB counts into a thread-local PerfContext by default (PerfLevel::kEnableCount); every
 // counter is a TLS lookup in the shared library. Nothing reads those counters, so each thread
 // turns them off before its first call.
@@ -170,6 +188,11 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   // Recover to the last consistent point of the WAL: a torn tail record from a crash is
   // dropped, any other damage is an error.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+
+  if (options.background_write_bytes_per_sec > 0) {
+    o.rate_limiter = SharedBackgroundWriteLimiter(options.background_write_bytes_per_sec);
+  }
+  o.bytes_per_sync = options.background_bytes_per_sync;
 
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = SharedBlockCache(options.block_cache_bytes);

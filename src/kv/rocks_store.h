@@ -35,6 +35,15 @@ struct RocksOptions {
   // so a synced commit flushes data without a filesystem journal commit. A busy database keeps
   // one spare of about write_buffer_bytes next to its logs. Default: true.
   bool zeroed_wal = true;
+  // Flush and compaction writes of all stores of the process share one budget of this many
+  // bytes per second, granted a millisecond's worth at a time, and their files are synced
+  // every background_bytes_per_sync bytes as they are written. A commit's log sync then never
+  // waits behind a whole table file in the device queue: on the development VM this halved the
+  // commits slower than 9 ms and the worst commit (30-50 -> 15-23 ms) at equal throughput
+  // (docs/perf/server.md, round 6). 0: no budget. Default: 256 MiB/s.
+  uint64_t background_write_bytes_per_sec = uint64_t{256} << 20;
+  // Default: 256 KiB (0: table files are synced once, when complete).
+  uint64_t background_bytes_per_sync = uint64_t{256} << 10;
 };
 
 class RocksStore final : public Store {

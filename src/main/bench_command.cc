@@ -2,6 +2,7 @@
 // against a `folio serve` it starts itself on a temporary data dir and a free port
 // (--start-server).
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,8 +17,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "main/client_flags.h"
 #include "main/commands.h"
@@ -45,6 +44,7 @@ struct BenchFlags {
   bool start_server = false;
   std::string server_args;
   bool keep_server_dir = false;
+  std::string commit_log;
 };
 
 // A `folio serve` child process on a temporary data dir; stopped (SIGTERM) and its data dir
@@ -62,7 +62,7 @@ class LocalServer {
     if (::mkdtemp(tmpl.data()) == nullptr) return Status::IOError("cannot create a temp dir");
     server->dir_ = tmpl;
     std::string exe = fs::read_symlink("/proc/self/exe").string();
-    std::vector<std::string> args = {exe,      "serve",           "--data-dir", server->dir_,
+    std::vector<std::string> args = {exe,        "serve",       "--data-dir", server->dir_,
                                      "--listen", "127.0.0.1:0", "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::string log = (fs::path(server->dir_) / "server.log").string();
@@ -124,8 +124,8 @@ class LocalServer {
     std::string text;
     while (true) {
       // The banner is complete once its "metrics:" line (after the credentials) has arrived.
-      if (size_t m = text.find("metrics:"); m != std::string::npos &&
-                                            text.find('\n', m) != std::string::npos) {
+      if (size_t m = text.find("metrics:");
+          m != std::string::npos && text.find('\n', m) != std::string::npos) {
         break;
       }
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -194,8 +194,8 @@ int RunBench(const BenchFlags& f) {
     client.access_key = server->access_key();
     client.secret_key = server->secret_key();
     if (!f.json) {
-      std::cout << "started folio serve at " << server->endpoint() << " (data dir "
-                << server->dir() << ")" << std::endl;
+      std::cout << "started folio serve at " << server->endpoint() << " (data dir " << server->dir()
+                << ")" << std::endl;
     }
   }
   auto service = ToServiceConfig(client);
@@ -220,6 +220,9 @@ int RunBench(const BenchFlags& f) {
   }
   auto report = RunLoad(o);
   if (!report.ok()) return fail(report.status());
+  if (!f.commit_log.empty()) {
+    if (Status st = WriteCommitLog(f.commit_log, *report); !st.ok()) return fail(st);
+  }
   if (f.json) {
     std::cout << FormatReportJson(*report) << std::endl;
   } else {
@@ -247,10 +250,8 @@ void RegisterBenchCommand(CLI::App& app) {
                   "only, TLS runs a thread per session)")
       ->check(CLI::Range(0, 256))
       ->capture_default_str();
-  cmd->add_option("--duration", flags->duration_seconds, "Measured seconds")
-      ->capture_default_str();
-  cmd->add_option("--warmup", flags->warmup_seconds,
-                  "Unmeasured seconds of load before --duration")
+  cmd->add_option("--duration", flags->duration_seconds, "Measured seconds")->capture_default_str();
+  cmd->add_option("--warmup", flags->warmup_seconds, "Unmeasured seconds of load before --duration")
       ->capture_default_str();
   cmd->add_option("--transactions", flags->transactions,
                   "Run this many transactions in total instead of --duration");
@@ -262,6 +263,10 @@ void RegisterBenchCommand(CLI::App& app) {
                   "Documents inserted before the run when --read-ratio > 0")
       ->capture_default_str();
   cmd->add_option("--seed", flags->seed, "Random seed (0: random)");
+  cmd->add_option(
+      "--commit-log", flags->commit_log,
+      "Write every measured commit to this file: CLOCK_MONOTONIC microseconds when "
+      "its answer arrived, then its latency in microseconds (scripts/commit_stalls.py)");
   cmd->add_flag("--json", flags->json, "Print one JSON line instead of the text report");
   cmd->add_flag("--no-create", flags->no_create, "Do not create the table and index");
   cmd->add_flag("--start-server", flags->start_server,

@@ -1,6 +1,7 @@
 #include "main/loadgen.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -19,8 +21,6 @@
 #include <set>
 #include <span>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "bench/vehicle_document.h"
 #include "driver/driver.h"
@@ -100,6 +100,7 @@ struct Shared {
 struct ClientResult {
   int64_t commits = 0, reads = 0, occ = 0, errors = 0, digest_checked = 0;
   std::vector<int64_t> commit_us, write_us, read_us;
+  std::vector<LoadReport::CommitSample> commit_timeline;
 
   // A committed write whose CommitTransaction was sent at `commit_sent`.
   void AddWrite(Clock::time_point start, Clock::time_point commit_sent, Clock::time_point end) {
@@ -107,6 +108,7 @@ struct ClientResult {
     ++digest_checked;
     commit_us.push_back(MicrosBetween(commit_sent, end));
     write_us.push_back(MicrosBetween(start, end));
+    commit_timeline.push_back({MicrosBetween(Clock::time_point(), end), commit_us.back()});
   }
   void AddRead(Clock::time_point start, Clock::time_point end) {
     ++reads;
@@ -246,8 +248,8 @@ class EventSession {
   // Connects (blocking, then non-blocking for the run). Errors: kIOError.
   Status Connect() {
     CloseSocket();
-    fd_ = ::socket(address_->ai_family, address_->ai_socktype | SOCK_CLOEXEC,
-                   address_->ai_protocol);
+    fd_ =
+        ::socket(address_->ai_family, address_->ai_socktype | SOCK_CLOEXEC, address_->ai_protocol);
     if (fd_ < 0) return Status::IOError(fmt::format("socket: {}", std::strerror(errno)));
     // Linux bounds a blocking connect by the send timeout.
     auto timeout_ms = service_->config().http.timeout.count();
@@ -348,7 +350,15 @@ class EventSession {
   ClientResult& result() { return result_; }
 
  private:
-  enum class Step { kIdle, kStartSession, kStartTransaction, kExecute, kCommit, kAbort, kEndSession };
+  enum class Step {
+    kIdle,
+    kStartSession,
+    kStartTransaction,
+    kExecute,
+    kCommit,
+    kAbort,
+    kEndSession
+  };
 
   void CloseSocket() {
     if (fd_ >= 0) ::close(fd_);
@@ -440,8 +450,7 @@ class EventSession {
         const std::string& statement =
             read_ ? shared_->select_statement : shared_->insert_statement;
         if (Status st = digest_->AddStatement(statement, params_); !st.ok()) return Failed(st);
-        Send(Step::kExecute,
-             driver::ExecuteStatementRequest(token_, txn_id_, statement, params_));
+        Send(Step::kExecute, driver::ExecuteStatementRequest(token_, txn_id_, statement, params_));
         return;
       }
       case Step::kExecute: {
@@ -533,9 +542,9 @@ class EventSession {
   std::mt19937_64 rng_;
   int fd_ = -1;
   Clock::time_point deadline_;  // for the response to the request in flight
-  std::string wire_;   // the request being sent
-  size_t sent_ = 0;    // bytes of wire_ sent
-  std::string input_;  // received bytes the reader has not consumed
+  std::string wire_;            // the request being sent
+  size_t sent_ = 0;             // bytes of wire_ sent
+  std::string input_;           // received bytes the reader has not consumed
   std::unique_ptr<driver::HttpResponseReader> reader_;
   uint64_t connection_ = 0;
   Step step_ = Step::kIdle;
@@ -789,15 +798,14 @@ Status PrepareSchema(const LoadOptions& options) {
   FOLIO_ASSIGN_OR_RETURN(auto drv, driver::Driver::Create(std::move(o)));
   bool have_table = false, have_index = false;
   FOLIO_TRY(drv->Execute([&](driver::Transaction& txn) -> Status {
-    FOLIO_ASSIGN_OR_RETURN(auto rows,
-                           txn.Execute("SELECT * FROM information_schema.user_tables WHERE name = '" +
-                                       options.table + "' AND status = 'ACTIVE'"));
+    FOLIO_ASSIGN_OR_RETURN(
+        auto rows, txn.Execute("SELECT * FROM information_schema.user_tables WHERE name = '" +
+                               options.table + "' AND status = 'ACTIVE'"));
     have_table = !rows.values.empty();
     have_index = false;
     for (const Value& row : rows.values) {
-      const Value* indexes = row.type() == ion::Type::kStruct && !row.is_null()
-                                 ? row.Get("indexes")
-                                 : nullptr;
+      const Value* indexes =
+          row.type() == ion::Type::kStruct && !row.is_null() ? row.Get("indexes") : nullptr;
       if (indexes == nullptr || indexes->is_null() || !indexes->is_sequence()) continue;
       for (const Value& index : indexes->elements()) {
         if (index.type() != ion::Type::kStruct || index.is_null()) continue;
@@ -849,7 +857,8 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
   shared.insert_statement = "INSERT INTO " + options.table + " ?";
   shared.select_statement = "SELECT * FROM " + options.table + " WHERE VIN = ?";
 
-  FOLIO_ASSIGN_OR_RETURN(driver::Endpoint endpoint, driver::ParseEndpoint(options.service.endpoint));
+  FOLIO_ASSIGN_OR_RETURN(driver::Endpoint endpoint,
+                         driver::ParseEndpoint(options.service.endpoint));
   std::unique_ptr<Fleet> fleet;
   if (endpoint.tls) {
     fleet = std::make_unique<ThreadFleet>(&shared, seeder);
@@ -870,9 +879,9 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
     if (shared.vins.empty()) {
       fleet->End();
       std::lock_guard lock(shared.errors_mu);
-      return Status::Internal("the preload inserted no documents" +
-                              (shared.first_errors.empty() ? std::string()
-                                                           : ": " + *shared.first_errors.begin()));
+      return Status::Internal(
+          "the preload inserted no documents" +
+          (shared.first_errors.empty() ? std::string() : ": " + *shared.first_errors.begin()));
     }
   }
 
@@ -912,7 +921,11 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
     commit_us.insert(commit_us.end(), r->commit_us.begin(), r->commit_us.end());
     write_us.insert(write_us.end(), r->write_us.begin(), r->write_us.end());
     read_us.insert(read_us.end(), r->read_us.begin(), r->read_us.end());
+    report.commit_timeline.insert(report.commit_timeline.end(), r->commit_timeline.begin(),
+                                  r->commit_timeline.end());
   }
+  std::sort(report.commit_timeline.begin(), report.commit_timeline.end(),
+            [](const auto& a, const auto& b) { return a.answered_us < b.answered_us; });
   report.commit = Summarize(commit_us);
   report.write_txn = Summarize(write_us);
   report.read_txn = Summarize(read_us);
@@ -920,13 +933,25 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
   return report;
 }
 
+Status WriteCommitLog(const std::string& path, const LoadReport& report) {
+  std::string text;
+  text.reserve(report.commit_timeline.size() * 20);
+  for (const auto& c : report.commit_timeline) {
+    fmt::format_to(std::back_inserter(text), "{} {}\n", c.answered_us, c.latency_us);
+  }
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) return Status::IOError("cannot create " + path + ": " + std::strerror(errno));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !written) return Status::IOError("cannot write " + path);
+  return Status::OK();
+}
+
 std::string FormatReport(const LoadReport& r) {
   double s = r.seconds > 0 ? r.seconds : 1;
   std::string out = fmt::format("clients={} measured={:.2f}s\n", r.clients, r.seconds);
-  out += fmt::format(
-      "  commits {} ({:.1f}/s)  reads {} ({:.1f}/s)  occ_conflicts {}  errors {}\n", r.commits,
-      static_cast<double>(r.commits) / s, r.reads, static_cast<double>(r.reads) / s,
-      r.occ_conflicts, r.errors);
+  out += fmt::format("  commits {} ({:.1f}/s)  reads {} ({:.1f}/s)  occ_conflicts {}  errors {}\n",
+                     r.commits, static_cast<double>(r.commits) / s, r.reads,
+                     static_cast<double>(r.reads) / s, r.occ_conflicts, r.errors);
   out += "  latency (ms)\n";
   out += LatencyLine("commit command", r.commit);
   out += LatencyLine("write transaction", r.write_txn);

@@ -56,16 +56,24 @@ LatencySummary Summarize(std::vector<int64_t>& samples_us);
 
 struct LoadReport {
   int clients = 0;
-  double seconds = 0;           // length of the measured phase
-  int64_t commits = 0;          // committed write transactions
-  int64_t reads = 0;            // committed read transactions
-  int64_t occ_conflicts = 0;    // OccConflictException on any command
-  int64_t errors = 0;           // any other failed transaction
-  int64_t digest_checked = 0;   // commits whose echoed CommitDigest matched (all of them)
-  LatencySummary commit;        // CommitTransaction round trip of write transactions
-  LatencySummary write_txn;     // StartTransaction .. CommitTransaction of writes
-  LatencySummary read_txn;      // StartTransaction .. CommitTransaction of reads
+  double seconds = 0;                     // length of the measured phase
+  int64_t commits = 0;                    // committed write transactions
+  int64_t reads = 0;                      // committed read transactions
+  int64_t occ_conflicts = 0;              // OccConflictException on any command
+  int64_t errors = 0;                     // any other failed transaction
+  int64_t digest_checked = 0;             // commits whose echoed CommitDigest matched (all of them)
+  LatencySummary commit;                  // CommitTransaction round trip of write transactions
+  LatencySummary write_txn;               // StartTransaction .. CommitTransaction of writes
+  LatencySummary read_txn;                // StartTransaction .. CommitTransaction of reads
   std::vector<std::string> first_errors;  // up to 5 distinct error messages
+  // Every measured commit: when its CommitTransaction answer arrived (CLOCK_MONOTONIC, in µs:
+  // the clock of `perf trace` and `perf sched`, so stalls can be matched with what the server
+  // did) and its round trip in µs; ordered by arrival.
+  struct CommitSample {
+    int64_t answered_us = 0;
+    int64_t latency_us = 0;
+  };
+  std::vector<CommitSample> commit_timeline;
 };
 
 // Creates `table` and an index on VIN when they are missing (checked through
@@ -75,6 +83,10 @@ Status PrepareSchema(const LoadOptions& options);
 // Runs the load. Errors: kInvalidArgument for bad options, the first error when no session can
 // be started, or when the preload cannot insert anything.
 Result<LoadReport> RunLoad(const LoadOptions& options);
+
+// Writes report.commit_timeline to `path`, one "answered_us latency_us" line per commit.
+// Errors: kIOError when the file cannot be written.
+Status WriteCommitLog(const std::string& path, const LoadReport& report);
 
 // Human-readable report (several lines) and one-line JSON.
 std::string FormatReport(const LoadReport& report);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <numeric>
 
 #include "bench/vehicle_document.h"
@@ -31,6 +32,23 @@ TEST(LoadgenTest, SummarizeUsesNearestRankPercentiles) {
   s = Summarize(none);
   EXPECT_EQ(s.count, 0);
   EXPECT_EQ(s.max_us, 0);
+}
+
+TEST(LoadgenTest, CommitLogHasOneLinePerCommitInTimelineOrder) {
+  LoadReport report;
+  report.commit_timeline = {{1000, 250}, {1500, 9100}};
+  const std::string path = ::testing::TempDir() + "/commit_log.txt";
+  ASSERT_TRUE(WriteCommitLog(path, report).ok());
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  char buf[64] = {};
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  EXPECT_EQ(std::string(buf, n), "1000 250\n1500 9100\n");
+  std::remove(path.c_str());
+
+  Status st = WriteCommitLog("/nonexistent-dir/commit_log.txt", report);
+  EXPECT_EQ(st.code(), StatusCode::kIOError) << st.ToString();
 }
 
 TEST(LoadgenTest, VehicleDocumentHasThePgBaselineShape) {

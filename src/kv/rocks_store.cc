@@ -116,34 +116,35 @@ RocksStore::~RocksStore() {
 
 namespace {
 
-// One block cache per requested size for the whole process; kept while any store uses it.
-std::shared_ptr<rocksdb::Cache> SharedBlockCache(size_t bytes) {
+// One instance per key for the whole process, made by `make(key)` on first use and kept while
+// any store holds it. Each call site (each `Make` type) has its own registry.
+template <class T, class Key, class Make>
+std::shared_ptr<T> SharedPerProcess(const Key& key, Make make) {
   static std::mutex mu;
-  static std::map<size_t, std::weak_ptr<rocksdb::Cache>> caches;
+  static std::map<Key, std::weak_ptr<T>> instances;
   std::lock_guard lock(mu);
-  std::shared_ptr<rocksdb::Cache> cache = caches[bytes].lock();
-  if (!cache) {
-    cache = rocksdb::NewLRUCache(bytes);
-    caches[bytes] = cache;
+  std::shared_ptr<T> instance = instances[key].lock();
+  if (!instance) {
+    instance = make(key);
+    instances[key] = instance;
   }
-  return cache;
+  return instance;
 }
 
-// One limiter per budget, shared like the block cache: the stores of a process share a disk.
+// One block cache per requested size.
+std::shared_ptr<rocksdb::Cache> SharedBlockCache(size_t bytes) {
+  return SharedPerProcess<rocksdb::Cache>(bytes, [](size_t b) { return rocksdb::NewLRUCache(b); });
+}
+
+// One limiter per budget: the stores of a process share a disk.
 std::shared_ptr<rocksdb::RateLimiter> SharedBackgroundWriteLimiter(uint64_t bytes_per_sec) {
-  static std::mutex mu;
-  static std::map<uint64_t, std::weak_ptr<rocksdb::RateLimiter>> limiters;
-  std::lock_guard lock(mu);
-  std::shared_ptr<rocksdb::RateLimiter> limiter = limiters[bytes_per_sec].lock();
-  if (!limiter) {
+  return SharedPerProcess<rocksdb::RateLimiter>(bytes_per_sec, [](uint64_t rate) {
     constexpr int64_t kRefillPeriodMicros = 1000;  // grants of 1 ms: small device bursts
     constexpr int32_t kFairness = 10;              // RocksDB's default low/high priority split
-    limiter.reset(rocksdb::NewGenericRateLimiter(static_cast<int64_t>(bytes_per_sec),
-                                                 kRefillPeriodMicros, kFairness,
-                                                 rocksdb::RateLimiter::Mode::kWritesOnly));
-    limiters[bytes_per_sec] = limiter;
-  }
-  return limiter;
+    return std::shared_ptr<rocksdb::RateLimiter>(
+        rocksdb::NewGenericRateLimiter(static_cast<int64_t>(rate), kRefillPeriodMicros, kFairness,
+                                       rocksdb::RateLimiter::Mode::kWritesOnly));
+  });
 }
 
 // RocksDB counts into a thread-local PerfContext by default (PerfLevel::kEnableCount); every

@@ -204,40 +204,44 @@ TEST_F(ListenerTest, ResponsesCarryLengthServerAndTheConnectionHeaderTheVersionN
   StartServer(/*io_threads=*/1, /*handler_threads=*/0);
   net::io_context ioc;
   beast::flat_buffer buffer;
-  {
-    // HTTP/1.1: persistent by default, so no Connection header; two requests on one connection.
-    tcp::socket socket(ioc);
-    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+  // Two requests on one connection in `version`, asking for `connection`; checks what every
+  // answer carries and returns the socket for more.
+  auto exchange_twice = [&](std::string_view version, std::string_view connection) {
+    auto socket = std::make_unique<tcp::socket>(ioc);
+    socket->connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+    std::vector<http::response<http::string_body>> answers;
     for (int i = 0; i < 2; ++i) {
-      auto res = Exchange(socket, buffer, RawRequest("HTTP/1.1", ""));
+      auto res = Exchange(*socket, buffer, RawRequest(version, connection));
       EXPECT_EQ(res.result_int(), 200);
-      EXPECT_EQ(res.version(), 11);
       EXPECT_EQ(res[http::field::server], "folio");
       EXPECT_EQ(res[http::field::content_length], std::to_string(res.body().size()));
-      EXPECT_EQ(res.count(http::field::connection), 0u);
       EXPECT_EQ(res.count("x-amzn-RequestId"), 1u);
       EXPECT_NE(res.body().find("SessionToken"), std::string::npos) << res.body();
       EXPECT_TRUE(res.keep_alive());
+      answers.push_back(std::move(res));
     }
-    // Asked to close: answered with Connection: close, then the server closes.
-    auto res = Exchange(socket, buffer, RawRequest("HTTP/1.1", "close"));
-    EXPECT_EQ(res[http::field::connection], "close");
-    beast::error_code ec;
-    http::response<http::string_body> none;
-    http::read(socket, buffer, none, ec);
-    EXPECT_EQ(ec, http::error::end_of_stream);
+    return std::make_pair(std::move(socket), std::move(answers));
+  };
+
+  // HTTP/1.1: persistent by default, so no Connection header.
+  auto [socket, answers] = exchange_twice("HTTP/1.1", "");
+  for (const auto& res : answers) {
+    EXPECT_EQ(res.version(), 11);
+    EXPECT_EQ(res.count(http::field::connection), 0u);
   }
-  {
-    // HTTP/1.0 asking for keep-alive: answered in 1.0 with Connection: keep-alive, and served.
-    tcp::socket socket(ioc);
-    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
-    for (int i = 0; i < 2; ++i) {
-      auto res = Exchange(socket, buffer, RawRequest("HTTP/1.0", "keep-alive"));
-      EXPECT_EQ(res.result_int(), 200);
-      EXPECT_EQ(res.version(), 10);
-      EXPECT_EQ(res[http::field::connection], "keep-alive");
-      EXPECT_EQ(res[http::field::content_length], std::to_string(res.body().size()));
-    }
+  // Asked to close: answered with Connection: close, then the server closes.
+  auto res = Exchange(*socket, buffer, RawRequest("HTTP/1.1", "close"));
+  EXPECT_EQ(res[http::field::connection], "close");
+  beast::error_code ec;
+  http::response<http::string_body> none;
+  http::read(*socket, buffer, none, ec);
+  EXPECT_EQ(ec, http::error::end_of_stream);
+
+  // HTTP/1.0 asking for keep-alive: answered in 1.0 with Connection: keep-alive, and served.
+  auto [socket10, answers10] = exchange_twice("HTTP/1.0", "keep-alive");
+  for (const auto& r : answers10) {
+    EXPECT_EQ(r.version(), 10);
+    EXPECT_EQ(r[http::field::connection], "keep-alive");
   }
 }
 

@@ -99,16 +99,16 @@ struct Shared {
 
 struct ClientResult {
   int64_t commits = 0, reads = 0, occ = 0, errors = 0, digest_checked = 0;
-  std::vector<int64_t> commit_us, write_us, read_us;
-  std::vector<LoadReport::CommitSample> commit_timeline;
+  std::vector<int64_t> write_us, read_us;
+  std::vector<LoadReport::CommitSample> commit_timeline;  // the commit latencies, with times
 
   // A committed write whose CommitTransaction was sent at `commit_sent`.
   void AddWrite(Clock::time_point start, Clock::time_point commit_sent, Clock::time_point end) {
     ++commits;
     ++digest_checked;
-    commit_us.push_back(MicrosBetween(commit_sent, end));
+    commit_timeline.push_back(
+        {MicrosBetween(Clock::time_point(), end), MicrosBetween(commit_sent, end)});
     write_us.push_back(MicrosBetween(start, end));
-    commit_timeline.push_back({MicrosBetween(Clock::time_point(), end), commit_us.back()});
   }
   void AddRead(Clock::time_point start, Clock::time_point end) {
     ++reads;
@@ -918,7 +918,6 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
     report.occ_conflicts += r->occ;
     report.errors += r->errors;
     report.digest_checked += r->digest_checked;
-    commit_us.insert(commit_us.end(), r->commit_us.begin(), r->commit_us.end());
     write_us.insert(write_us.end(), r->write_us.begin(), r->write_us.end());
     read_us.insert(read_us.end(), r->read_us.begin(), r->read_us.end());
     report.commit_timeline.insert(report.commit_timeline.end(), r->commit_timeline.begin(),
@@ -926,6 +925,7 @@ Result<LoadReport> RunLoad(const LoadOptions& options) {
   }
   std::sort(report.commit_timeline.begin(), report.commit_timeline.end(),
             [](const auto& a, const auto& b) { return a.answered_us < b.answered_us; });
+  for (const auto& c : report.commit_timeline) commit_us.push_back(c.latency_us);
   report.commit = Summarize(commit_us);
   report.write_txn = Summarize(write_us);
   report.read_txn = Summarize(read_us);

@@ -371,8 +371,9 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     // 1xx, 204 and 304 responses carry no body and no length (RFC 9110 8.6).
     const bool bodyless = response.status < 200 || status == http::status::no_content ||
                           status == http::status::not_modified;
-    if (!bodyless)
+    if (!bodyless) {
       head_.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
+    }
     if (version_ == 10 && keep_alive_) head_.append("Connection: keep-alive\r\n");
     if (version_ != 10 && !keep_alive_) head_.append("Connection: close\r\n");
     head_.append("\r\n");
